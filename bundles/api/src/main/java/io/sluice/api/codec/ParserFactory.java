@@ -12,6 +12,12 @@ public interface ParserFactory {
     String format();
 
     /**
+     * A parser with this installation's default options: those of {@code etc/io.sluice.codec.cfg}
+     * (zone, lenient, maxMessageBytes) at the time of the call.
+     */
+    EventParser create();
+
+    /**
      * @throws IllegalArgumentException if the options do not suit this format
      */
     EventParser create(ParserOptions options);
