@@ -53,8 +53,7 @@ final class SluiceOptions {
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
                 systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
                 mavenBundle().groupId("org.awaitility").artifactId("awaitility").versionAsInProject(),
-                mavenBundle().groupId("org.apache.servicemix.bundles")
-                        .artifactId("org.apache.servicemix.bundles.hamcrest").versionAsInProject()));
+                mavenBundle().groupId("org.hamcrest").artifactId("hamcrest").versionAsInProject()));
         options.addAll(jdk17VmOptions(karafVersion));
         options.addAll(List.of(extra));
         return options.toArray(new Option[0]);
