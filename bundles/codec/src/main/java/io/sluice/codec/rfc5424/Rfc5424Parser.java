@@ -20,7 +20,7 @@ import java.util.Objects;
  * <p>What it accepts and how it maps the message to an {@link Event}:
  * <ul>
  * <li>{@code PRI}: {@code <0>} to {@code <191>}, 1 to 3 digits, no leading zeros ({@code <00>},
- *     {@code <002>} are refused, as go-syslog does).</li>
+ *     {@code <002>} are refused: RFC 5424 section 6.2.1).</li>
  * <li>{@code VERSION}: 1 to 999 (the ABNF's {@code NONZERO-DIGIT 0*2DIGIT}). The header is parsed as
  *     version 1 whatever the number; an event whose version is not 1 carries it in the field
  *     {@value #FIELD_VERSION} (a Long), since {@link Event} has no version of its own.</li>
