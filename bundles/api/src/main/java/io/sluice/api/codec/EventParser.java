@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Contract for implementations:
  * <ul>
- * <li>MUST NOT throw for any input: every failure is a {@link ParseResult#failed(ParseError)}
- *     carrying the raw bytes (or, in lenient mode, a tagged event, see {@link ParseError}).</li>
+ * <li>MUST NOT throw for any message content: every failure is a {@link ParseResult#failed(ParseError)}
+ *     carrying the raw bytes (or, in lenient mode, a tagged event, see {@link ParseError}). Only a
+ *     caller's programming error may throw: a null buffer or origin ({@code NullPointerException}),
+ *     or {@code offset}/{@code length} outside the buffer ({@code IndexOutOfBoundsException}).</li>
  * <li>MUST NOT keep a reference to {@code data} after returning: receivers reuse their buffers.</li>
  * <li>MUST be thread-safe: one parser serves all connections of a listener.</li>
  * </ul>

@@ -50,11 +50,21 @@ public final class ParseError {
      * @param raw the whole message (copied)
      */
     public ParseError(String format, Kind kind, String message, int offset, byte[] raw) {
+        this(format, kind, message, offset, raw == null ? new byte[0] : raw, 0, raw == null ? 0 : raw.length);
+    }
+
+    /**
+     * As {@link #ParseError(String, Kind, String, int, byte[])}, with the raw message being
+     * {@code rawLength} bytes of {@code buffer} from {@code rawOffset} (copied); {@code offset} is
+     * relative to {@code rawOffset}.
+     */
+    public ParseError(String format, Kind kind, String message, int offset, byte[] buffer, int rawOffset,
+            int rawLength) {
         this.format = Objects.requireNonNull(format, "format");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.message = Objects.requireNonNull(message, "message");
         this.offset = offset;
-        this.raw = raw == null ? new byte[0] : raw.clone();
+        this.raw = Arrays.copyOfRange(buffer, rawOffset, rawOffset + rawLength);
     }
 
     public String format() {

@@ -6,7 +6,6 @@ import io.sluice.api.codec.Origin;
 import io.sluice.api.codec.ParseError;
 import io.sluice.api.codec.ParseResult;
 import io.sluice.api.codec.ParserOptions;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -68,7 +67,7 @@ public final class AutoDetectingParser implements EventParser {
     }
 
     private ParseResult fail(ParseError.Kind kind, String why, byte[] data, int offset, int length, Origin origin) {
-        ParseError error = new ParseError("auto", kind, why, 0, Arrays.copyOfRange(data, offset, offset + length));
+        ParseError error = new ParseError("auto", kind, why, 0, data, offset, length);
         if (!options.lenient()) {
             return ParseResult.failed(error);
         }

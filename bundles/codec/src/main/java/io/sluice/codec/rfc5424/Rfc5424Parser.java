@@ -152,7 +152,7 @@ public final class Rfc5424Parser implements EventParser {
                 return ParseResult.of(builder.build());
             }
             ParseError error = new ParseError(FORMAT, errorKind, errorMessage,
-                    errorPos < 0 ? -1 : errorPos - start, Arrays.copyOfRange(b, start, rawEnd));
+                    errorPos < 0 ? -1 : errorPos - start, b, start, rawEnd - start);
             return options.lenient() ? ParseResult.lenient(builder, error) : ParseResult.failed(error);
         }
 
