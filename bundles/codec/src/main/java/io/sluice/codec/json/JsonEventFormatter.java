@@ -1,0 +1,203 @@
+package io.sluice.codec.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.api.Event;
+import io.sluice.api.Signature;
+import io.sluice.api.codec.EventFormatter;
+import io.sluice.codec.format.Timestamps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes Sluice's JSON event format (see {@code docs/formats.md}): one JSON object on one line; keys
+ * whose value is absent (null, or empty for structured data, tags and fields) are left out.
+ *
+ * <p>JSON string escaping already keeps CR, LF and the other control characters off the line, so
+ * no extra escaping is applied: the values round-trip exactly through {@link JsonEventParser}.
+ * Thread-safe; one {@link JsonFactory} is shared by all calls.
+ */
+public final class JsonEventFormatter implements EventFormatter {
+    public static final String FORMAT = "json";
+
+    static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public void format(Event e, StringBuilder out) {
+        try (JsonGenerator g = FACTORY.createGenerator(new StringBuilderWriter(out))) {
+            write(e, g);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot happen: writing to a StringBuilder", ex);
+        }
+    }
+
+    /** Writes one event as a JSON object to {@code g}; the caller owns {@code g}. */
+    public static void write(Event e, JsonGenerator g) throws IOException {
+        StringBuilder time = new StringBuilder(40);
+        g.writeStartObject();
+        g.writeStringField(JsonKeys.ID, e.id());
+        if (e.timereported() != null) {
+            Timestamps.appendRfc3339(time, e.timereported(), 9, false);
+            g.writeFieldName(JsonKeys.TIMEREPORTED);
+            writeString(g, time);
+            time.setLength(0);
+        }
+        Timestamps.appendRfc3339(time, e.timegenerated(), 9, false);
+        g.writeFieldName(JsonKeys.TIMEGENERATED);
+        writeString(g, time);
+        g.writeStringField(JsonKeys.FACILITY, e.facility().keyword());
+        g.writeStringField(JsonKeys.SEVERITY, e.severity().keyword());
+        writeOptional(g, JsonKeys.HOST, e.host());
+        writeOptional(g, JsonKeys.APP_NAME, e.appName());
+        writeOptional(g, JsonKeys.PROCID, e.procId());
+        writeOptional(g, JsonKeys.MSGID, e.msgId());
+        g.writeStringField(JsonKeys.MESSAGE, e.message());
+        if (!e.structuredData().isEmpty()) {
+            g.writeFieldName(JsonKeys.STRUCTURED_DATA);
+            g.writeStartObject();
+            for (Map.Entry<String, Map<String, List<String>>> el : e.structuredData().entrySet()) {
+                g.writeFieldName(el.getKey());
+                g.writeStartObject();
+                for (Map.Entry<String, List<String>> p : el.getValue().entrySet()) {
+                    g.writeFieldName(p.getKey());
+                    g.writeStartArray();
+                    for (String v : p.getValue()) {
+                        g.writeString(v);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        if (!e.tags().isEmpty()) {
+            g.writeFieldName(JsonKeys.TAGS);
+            g.writeStartArray();
+            for (String t : e.tags()) {
+                g.writeString(t);
+            }
+            g.writeEndArray();
+        }
+        if (!e.fields().isEmpty()) {
+            g.writeFieldName(JsonKeys.FIELDS);
+            writeValue(g, e.fields());
+        }
+        Signature s = e.hmac();
+        if (s != null) {
+            g.writeFieldName(JsonKeys.HMAC);
+            g.writeStartObject();
+            g.writeStringField(JsonKeys.HMAC_KEY_ID, s.keyId());
+            g.writeStringField(JsonKeys.HMAC_VALUE, s.value());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeString(JsonGenerator g, StringBuilder ascii) throws IOException {
+        int n = ascii.length();
+        char[] chars = new char[n];
+        ascii.getChars(0, n, chars, 0);
+        g.writeString(chars, 0, n);
+    }
+
+    private static void writeOptional(JsonGenerator g, String key, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(key, value);
+        }
+    }
+
+    /** Writes a field value of one of the types {@link Event#fields()} allows. */
+    static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d); // NaN and infinities come out as strings (QUOTE_NON_NUMERIC_NUMBERS)
+        } else if (v instanceof BigInteger bi) {
+            g.writeNumber(bi);
+        } else if (v instanceof BigDecimal bd) {
+            g.writeNumber(bd);
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> en : m.entrySet()) {
+                g.writeFieldName(String.valueOf(en.getKey()));
+                writeValue(g, en.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object o : list) {
+                writeValue(g, o);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.toString());
+        } else {
+            g.writeString(v.toString());
+        }
+    }
+
+    /** A field value as compact JSON text (used by the template format for lists and maps). */
+    public static String toJson(Object value) {
+        StringBuilder sb = new StringBuilder(64);
+        try (JsonGenerator g = FACTORY.createGenerator(new StringBuilderWriter(sb))) {
+            writeValue(g, value);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot happen: writing to a StringBuilder", ex);
+        }
+        return sb.toString();
+    }
+
+    /** A Writer appending to a StringBuilder; no synchronization, no copies. */
+    private static final class StringBuilderWriter extends Writer {
+        private final StringBuilder sb;
+
+        StringBuilderWriter(StringBuilder sb) {
+            this.sb = sb;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            sb.append(cbuf, off, len);
+        }
+
+        @Override
+        public void write(String str, int off, int len) {
+            sb.append(str, off, off + len);
+        }
+
+        @Override
+        public void write(int c) {
+            sb.append((char) c);
+        }
+
+        @Override
+        public Writer append(CharSequence csq) {
+            sb.append(csq);
+            return this;
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
