@@ -1,7 +1,10 @@
 package io.sluice.codec.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import io.sluice.api.Event;
 import io.sluice.api.Signature;
 import io.sluice.api.codec.EventFormatter;
@@ -25,7 +28,29 @@ import java.util.Map;
 public final class JsonEventFormatter implements EventFormatter {
     public static final String FORMAT = "json";
 
-    static final JsonFactory FACTORY = JsonFactory.builder().build();
+    static final JsonFactory FACTORY = new JsonFactoryBuilder().characterEscapes(new DelEscapes()).build();
+
+    /** Jackson's standard escapes plus DEL (0x7F), the one control character JSON leaves raw. */
+    private static final class DelEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii;
+
+        DelEscapes() {
+            int[] std = CharacterEscapes.standardAsciiEscapesForJSON();
+            ascii = java.util.Arrays.copyOf(std, 128);
+            ascii[0x7F] = CharacterEscapes.ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
+        }
+    }
 
     @Override
     public String format() {

@@ -49,9 +49,9 @@ public final class JsonEventParser implements EventParser {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
 
-    /** Which event value a top-level key sets. */
+    /** Which event value a top-level key sets, in the order they are applied (PRI before its overrides). */
     private enum Target {
-        ID, TIMEREPORTED, TIMEGENERATED, FACILITY, SEVERITY, PRI, HOST, APP_NAME, PROCID, MSGID, MESSAGE,
+        ID, TIMEREPORTED, TIMEGENERATED, PRI, FACILITY, SEVERITY, HOST, APP_NAME, PROCID, MSGID, MESSAGE,
         STRUCTURED_DATA, TAGS, FIELDS, HMAC
     }
 
