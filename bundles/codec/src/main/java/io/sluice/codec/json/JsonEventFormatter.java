@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.sluice.api.Event;
 import io.sluice.api.Signature;
 import io.sluice.api.codec.EventFormatter;
@@ -70,25 +71,29 @@ public final class JsonEventFormatter implements EventFormatter {
     public static void write(Event e, JsonGenerator g) throws IOException {
         StringBuilder time = new StringBuilder(40);
         g.writeStartObject();
-        g.writeStringField(JsonKeys.ID, e.id());
+        g.writeFieldName(Names.ID);
+        g.writeString(e.id());
         if (e.timereported() != null) {
             Timestamps.appendRfc3339(time, e.timereported(), 9, false);
-            g.writeFieldName(JsonKeys.TIMEREPORTED);
+            g.writeFieldName(Names.TIMEREPORTED);
             writeString(g, time);
             time.setLength(0);
         }
         Timestamps.appendRfc3339(time, e.timegenerated(), 9, false);
-        g.writeFieldName(JsonKeys.TIMEGENERATED);
+        g.writeFieldName(Names.TIMEGENERATED);
         writeString(g, time);
-        g.writeStringField(JsonKeys.FACILITY, e.facility().keyword());
-        g.writeStringField(JsonKeys.SEVERITY, e.severity().keyword());
-        writeOptional(g, JsonKeys.HOST, e.host());
-        writeOptional(g, JsonKeys.APP_NAME, e.appName());
-        writeOptional(g, JsonKeys.PROCID, e.procId());
-        writeOptional(g, JsonKeys.MSGID, e.msgId());
-        g.writeStringField(JsonKeys.MESSAGE, e.message());
+        g.writeFieldName(Names.FACILITY);
+        g.writeString(e.facility().keyword());
+        g.writeFieldName(Names.SEVERITY);
+        g.writeString(e.severity().keyword());
+        writeOptional(g, Names.HOST, e.host());
+        writeOptional(g, Names.APP_NAME, e.appName());
+        writeOptional(g, Names.PROCID, e.procId());
+        writeOptional(g, Names.MSGID, e.msgId());
+        g.writeFieldName(Names.MESSAGE);
+        g.writeString(e.message());
         if (!e.structuredData().isEmpty()) {
-            g.writeFieldName(JsonKeys.STRUCTURED_DATA);
+            g.writeFieldName(Names.STRUCTURED_DATA);
             g.writeStartObject();
             for (Map.Entry<String, Map<String, List<String>>> el : e.structuredData().entrySet()) {
                 g.writeFieldName(el.getKey());
@@ -106,7 +111,7 @@ public final class JsonEventFormatter implements EventFormatter {
             g.writeEndObject();
         }
         if (!e.tags().isEmpty()) {
-            g.writeFieldName(JsonKeys.TAGS);
+            g.writeFieldName(Names.TAGS);
             g.writeStartArray();
             for (String t : e.tags()) {
                 g.writeString(t);
@@ -114,15 +119,17 @@ public final class JsonEventFormatter implements EventFormatter {
             g.writeEndArray();
         }
         if (!e.fields().isEmpty()) {
-            g.writeFieldName(JsonKeys.FIELDS);
+            g.writeFieldName(Names.FIELDS);
             writeValue(g, e.fields());
         }
         Signature s = e.hmac();
         if (s != null) {
-            g.writeFieldName(JsonKeys.HMAC);
+            g.writeFieldName(Names.HMAC);
             g.writeStartObject();
-            g.writeStringField(JsonKeys.HMAC_KEY_ID, s.keyId());
-            g.writeStringField(JsonKeys.HMAC_VALUE, s.value());
+            g.writeFieldName(Names.HMAC_KEY_ID);
+        g.writeString(s.keyId());
+            g.writeFieldName(Names.HMAC_VALUE);
+        g.writeString(s.value());
             g.writeEndObject();
         }
         g.writeEndObject();
@@ -135,9 +142,33 @@ public final class JsonEventFormatter implements EventFormatter {
         g.writeString(chars, 0, n);
     }
 
-    private static void writeOptional(JsonGenerator g, String key, String value) throws IOException {
+    private static void writeOptional(JsonGenerator g, SerializedString key, String value) throws IOException {
         if (value != null) {
-            g.writeStringField(key, value);
+            g.writeFieldName(key);
+            g.writeString(value);
+        }
+    }
+
+    /** The keys, pre-quoted once for the generator. */
+    private static final class Names {
+        static final SerializedString ID = new SerializedString(JsonKeys.ID);
+        static final SerializedString TIMEREPORTED = new SerializedString(JsonKeys.TIMEREPORTED);
+        static final SerializedString TIMEGENERATED = new SerializedString(JsonKeys.TIMEGENERATED);
+        static final SerializedString FACILITY = new SerializedString(JsonKeys.FACILITY);
+        static final SerializedString SEVERITY = new SerializedString(JsonKeys.SEVERITY);
+        static final SerializedString HOST = new SerializedString(JsonKeys.HOST);
+        static final SerializedString APP_NAME = new SerializedString(JsonKeys.APP_NAME);
+        static final SerializedString PROCID = new SerializedString(JsonKeys.PROCID);
+        static final SerializedString MSGID = new SerializedString(JsonKeys.MSGID);
+        static final SerializedString MESSAGE = new SerializedString(JsonKeys.MESSAGE);
+        static final SerializedString STRUCTURED_DATA = new SerializedString(JsonKeys.STRUCTURED_DATA);
+        static final SerializedString TAGS = new SerializedString(JsonKeys.TAGS);
+        static final SerializedString FIELDS = new SerializedString(JsonKeys.FIELDS);
+        static final SerializedString HMAC = new SerializedString(JsonKeys.HMAC);
+        static final SerializedString HMAC_KEY_ID = new SerializedString(JsonKeys.HMAC_KEY_ID);
+        static final SerializedString HMAC_VALUE = new SerializedString(JsonKeys.HMAC_VALUE);
+
+        private Names() {
         }
     }
 

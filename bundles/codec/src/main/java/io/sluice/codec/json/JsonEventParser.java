@@ -158,6 +158,11 @@ public final class JsonEventParser implements EventParser {
             if (first < 0) {
                 throw new Failure(ParseError.Kind.EMPTY, "no JSON: the message is empty or blank", -1);
             }
+            int lead = data[start + first] & 0xFF;
+            if (lead == 0 || lead == 0xFE || lead == 0xFF) {
+                throw new Failure(ParseError.Kind.ENCODING, "JSON must be UTF-8; found " + describeByte(data[start + first])
+                        + " (UTF-16 or UTF-32?)", first);
+            }
             if (data[start + first] != '{') {
                 throw new Failure(ParseError.Kind.SYNTAX, "expected a JSON object ('{'), found "
                         + describeByte(data[start + first]), first);

@@ -60,6 +60,11 @@ class JsonEventFormatterTest {
     }
 
     @Test
+    void delIsEscapedTooSoNoControlCharacterIsWrittenRaw() {
+        assertThat(formatter.format(Event.builder().message("a\u007fb").build())).contains("\"a\\u007Fb\"");
+    }
+
+    @Test
     void outputIsStandardJsonIncludingBigNumbersAndNonFiniteDoubles() throws Exception {
         Event e = Event.builder().field("big", new BigInteger("123456789012345678901234567890"))
                 .field("nan", Double.NaN).field("none", null).build();

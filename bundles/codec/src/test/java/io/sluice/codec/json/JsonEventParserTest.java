@@ -367,6 +367,8 @@ class JsonEventParserTest {
     void utf16IsRefusedAsAnEncodingError() {
         byte[] json = "{\"a\":1}".getBytes(StandardCharsets.UTF_16LE);
         assertThat(error(parser, json).kind()).isEqualTo(ParseError.Kind.ENCODING);
+        assertThat(error(parser, "{\"a\":1}".getBytes(StandardCharsets.UTF_16BE)).kind()).isEqualTo(ParseError.Kind.ENCODING);
+        assertThat(error(parser, "{\"a\":1}".getBytes(StandardCharsets.UTF_16)).kind()).isEqualTo(ParseError.Kind.ENCODING);
     }
 
     // ---- lenient
