@@ -177,8 +177,12 @@ public final class JsonEventParser implements EventParser {
         }
 
         ParseResult failed(ParseError.Kind kind, String message, int offset) {
-            byte[] raw = data == null ? new byte[0]
-                    : Arrays.copyOfRange(data, Math.max(0, start), Math.max(0, Math.min(data.length, start + Math.max(0, length))));
+            byte[] raw = new byte[0];
+            if (data != null) {
+                int from = Math.min(Math.max(0, start), data.length);
+                int to = (int) Math.min(Math.max((long) from, (long) start + length), data.length);
+                raw = Arrays.copyOfRange(data, from, to);
+            }
             ParseError error = new ParseError(FORMAT, kind, message, offset, raw);
             if (!options.lenient() || origin == null) {
                 return ParseResult.failed(error);

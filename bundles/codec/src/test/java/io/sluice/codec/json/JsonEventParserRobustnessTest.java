@@ -84,6 +84,17 @@ class JsonEventParserRobustnessTest {
     }
 
     @Test
+    void badArgumentsAreAFailureNotAnException() {
+        byte[] b = "{}".getBytes(StandardCharsets.UTF_8);
+        assertThat(strict.parse(b, 5, 1, ORIGIN).isSuccess()).isFalse();
+        assertThat(strict.parse(b, 1, Integer.MAX_VALUE, ORIGIN).isSuccess()).isFalse();
+        assertThat(strict.parse(b, -1, 2, ORIGIN).isSuccess()).isFalse();
+        assertThat(strict.parse(null, 0, 0, ORIGIN).isSuccess()).isFalse();
+        assertThat(strict.parse(b, 0, 2, null).isSuccess()).isFalse();
+        assertThat(lenient.parse(b, 0, 2, null).isSuccess()).isFalse();
+    }
+
+    @Test
     void hostileShapesNeverThrow() {
         String[] inputs = {
             "{", "}", "{\"", "{\"a\"", "{\"a\":", "{\"a\":}", "{,}", "{\"a\":1,}", "[", "null", "0", "-",
