@@ -1,0 +1,123 @@
+package io.sluice.codec.format;
+
+/**
+ * The one place where the text formatters make event values safe to write on a log line.
+ *
+ * <p>Rules (also in {@code docs/formats.md}):
+ * <ul>
+ * <li><b>Control characters</b> (U+0000..U+001F and U+007F) anywhere are written as rsyslog's
+ *     {@code $EscapeControlCharactersOnReceive} writes them: {@code #} and three octal digits
+ *     ({@code LF → #012}, {@code TAB → #011}, {@code DEL → #177}). So no value can start a new
+ *     line. {@code #} itself is not escaped (as in rsyslog): the escaping is for safety, not
+ *     reversible.</li>
+ * <li><b>Header fields</b> (host, app name, procid, msgid) are first control-escaped, then every
+ *     character that is not printable US-ASCII (space, non-ASCII) or that the format reserves is
+ *     replaced by {@code _}, then the result is cut to the format's limit. An absent or empty value
+ *     becomes {@code -}.</li>
+ * <li><b>SD-NAMEs</b> (SD-IDs and param names) follow the header rule with {@code = ] "} also
+ *     reserved, cut to 32 characters; an empty name becomes {@code _}.</li>
+ * <li><b>SD param values</b> are control-escaped and then {@code " \ ]} get a backslash.</li>
+ * </ul>
+ */
+public final class Escaping {
+    /** RFC 5424 NILVALUE, written for absent header fields. */
+    public static final String NIL = "-";
+
+    private Escaping() {
+    }
+
+    /** True for the characters written as {@code #ooo}: C0 controls and DEL. */
+    public static boolean isControl(char c) {
+        return c < 0x20 || c == 0x7F;
+    }
+
+    /** Appends {@code s} with control characters written as {@code #} + 3 octal digits. */
+    public static StringBuilder appendEscaped(StringBuilder out, CharSequence s) {
+        return appendEscaped(out, s, 0, s.length());
+    }
+
+    /** Appends characters {@code from} (inclusive) to {@code to} (exclusive) of {@code s}, escaped as above. */
+    public static StringBuilder appendEscaped(StringBuilder out, CharSequence s, int from, int to) {
+        int n = to;
+        int start = from;
+        for (int i = from; i < n; i++) {
+            char c = s.charAt(i);
+            if (isControl(c)) {
+                out.append(s, start, i);
+                appendOctal(out, c);
+                start = i + 1;
+            }
+        }
+        return out.append(s, start, n);
+    }
+
+    /** {@link #appendEscaped} into a new string. */
+    public static String escape(CharSequence s) {
+        return appendEscaped(new StringBuilder(s.length() + 8), s).toString();
+    }
+
+    private static void appendOctal(StringBuilder out, char c) {
+        out.append('#').append((char) ('0' + ((c >> 6) & 7))).append((char) ('0' + ((c >> 3) & 7)))
+                .append((char) ('0' + (c & 7)));
+    }
+
+    /**
+     * Appends a header field: {@code -} when null or empty; else control-escaped, every character
+     * outside {@code !}..{@code ~} or in {@code reserved} replaced by {@code _}, at most
+     * {@code maxLength} characters (all ASCII, so also bytes).
+     */
+    public static StringBuilder appendHeader(StringBuilder out, String value, int maxLength, String reserved) {
+        if (value == null || value.isEmpty()) {
+            return out.append(NIL);
+        }
+        int limit = out.length() + maxLength;
+        int n = value.length();
+        for (int i = 0; i < n && out.length() < limit; i++) {
+            char c = value.charAt(i);
+            if (isControl(c)) {
+                if (out.length() + 4 > limit) {
+                    break; // never cut an escape in half
+                }
+                appendOctal(out, c);
+            } else if (c <= ' ' || c > '~' || reserved.indexOf(c) >= 0) {
+                out.append('_');
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++; // one replacement per code point
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out;
+    }
+
+    /** Appends a header field with no reserved characters beyond blanks; see {@link #appendHeader(StringBuilder, String, int, String)}. */
+    public static StringBuilder appendHeader(StringBuilder out, String value, int maxLength) {
+        return appendHeader(out, value, maxLength, "");
+    }
+
+    /** Appends an RFC 5424 SD-NAME (SD-ID or param name): header rule, {@code = ] "} reserved, 32 max. */
+    public static StringBuilder appendSdName(StringBuilder out, String name) {
+        if (name == null || name.isEmpty()) {
+            return out.append('_');
+        }
+        return appendHeader(out, name, 32, "=]\"");
+    }
+
+    /** Appends an RFC 5424 PARAM-VALUE (without the quotes): control-escaped, {@code " \ ]} backslashed. */
+    public static StringBuilder appendSdValue(StringBuilder out, String value) {
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (isControl(c)) {
+                appendOctal(out, c);
+            } else {
+                if (c == '"' || c == '\\' || c == ']') {
+                    out.append('\\');
+                }
+                out.append(c);
+            }
+        }
+        return out;
+    }
+}
