@@ -28,9 +28,9 @@ public final class Codecs {
     private static final Map<String, Function<FormatterOptions, EventFormatter>> FORMATTERS = Map.of(
             "json", o -> new JsonEventFormatter(),
             "rfc5424", o -> new Rfc5424Formatter(),
-            "rfc3164", o -> new Rfc3164Formatter(o.zone()),
+            "rfc3164", Rfc3164Formatter::new,
             "rsyslog-file", o -> new RsyslogFileFormatter(),
-            "template", o -> new TemplateFormatter(o.template(), o.zone()));
+            "template", TemplateFormatter::new);
 
     /** Parser format names, in the order documented. */
     public static final List<String> PARSER_FORMATS = List.of("rfc5424", "rfc3164", "json", "auto");
