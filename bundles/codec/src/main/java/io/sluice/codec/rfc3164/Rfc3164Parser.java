@@ -25,7 +25,7 @@ import java.util.Objects;
  * expressions, and only the strings and objects of the event itself are allocated.
  *
  * <pre>
- * [&lt;PRI&gt;] [SEQ: [HOST: | CPU:]] [*|.]TIMESTAMP[ ZONE:][:] [HOST] [TAG[\[PID\]][:]] MSG[ @[_PID=… _CMDLINE=…]]
+ * [&lt;PRI&gt;] [SEQ: [HOST: | CPU:]] [*|.]TIMESTAMP[ ZONE:][:] [HOST] [TAG[[PID]][:]] MSG[ @[_PID=… _CMDLINE=…]]
  * </pre>
  *
  * <ul>
@@ -33,7 +33,7 @@ import java.util.Objects;
  *     anything but 1..3 digits and {@code >}, or a value over 191, is an error (rsyslog marks such a
  *     message "invalid PRI" and parses nothing of it): strict mode fails, lenient mode makes an
  *     event of the whole text, as rsyslog does, tagged {@link ParseError#TAG}.</li>
- * <li><b>Headerless</b>: text starting (after blanks) with {@code {} or {@code [} is message only
+ * <li><b>Headerless</b>: text starting (after blanks) with '&#123;' or '[' is message only
  *     (rsyslog's rule for JSON and similar).</li>
  * <li><b>Timestamp</b>: see {@link Rfc3164Timestamps}. A yearless timestamp gets the year that puts
  *     it nearest to {@link ParserOptions#clock()}; a timestamp without offset is in
