@@ -118,6 +118,11 @@ public final class Event {
         return v;
     }
 
+    /** The explicit or already computed id, or null: lets encoders skip hashing. */
+    String idIfKnown() {
+        return id;
+    }
+
     /** The time the sender wrote in the event, or null if it gave none. */
     public OffsetDateTime timereported() {
         return timereported;

@@ -1,0 +1,32 @@
+package io.sluice.api.component;
+
+import io.sluice.api.Event;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Whiteboard SPI for a shipper: register an implementation as an OSGi service and the core
+ * subscribes it to the {@code events} stream as its own consumer group (named {@link #name()}),
+ * so that a slow or failed shipper holds back only itself. When the service goes away, its group
+ * stops consuming; events wait in the bus until it is back.
+ *
+ * <p>Contract: {@link #ship} MUST complete normally only once the destination durably holds every
+ * event of the batch (file fsynced, row committed, remote peer confirmed); it completes
+ * exceptionally otherwise, and the same events are offered again later. Events may arrive twice:
+ * use {@link Event#id()} to drop duplicates where the destination allows.
+ */
+public interface EventShipper extends SluiceComponent {
+
+    /** Ships a batch, in order. Called by one thread at a time per shipper. */
+    CompletionStage<Void> ship(List<Event> events);
+
+    /** Largest batch this shipper wants. */
+    default int maxBatch() {
+        return 1000;
+    }
+
+    @Override
+    default Kind kind() {
+        return Kind.SHIPPER;
+    }
+}
