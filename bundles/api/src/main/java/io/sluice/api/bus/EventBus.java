@@ -52,6 +52,14 @@ public interface EventBus {
      */
     Subscription subscribe(String stream, String group, int maxBatch, BatchConsumer consumer);
 
+    /**
+     * Watches events as they become durable in {@code stream}, from now on, without acknowledging
+     * anything and without holding back retention: for live views ({@code sluice:tail}, the web page).
+     * Best effort: an observer that falls behind misses events (they are not lost, only not shown).
+     * The observer is called on a bus thread and must return quickly.
+     */
+    Subscription observe(String stream, java.util.function.Consumer<Event> observer);
+
     /** Depth and per-group lag of a stream, or null if no such stream exists. */
     StreamStats stats(String stream);
 

@@ -1,0 +1,68 @@
+package io.sluice.core.pipeline;
+
+import io.sluice.api.Event;
+import io.sluice.api.bus.Batch;
+import io.sluice.api.bus.EventBus;
+import io.sluice.api.bus.Subscription;
+import io.sluice.api.component.EventShipper;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whiteboard of {@link EventShipper} services: each is subscribed to {@code events} as its own
+ * consumer group, named after the shipper, and unsubscribed when its service goes away (its events
+ * then wait in the bus). A bus batch is acknowledged only when the shipper's {@code ship} completed.
+ */
+@Component(immediate = true)
+public class ShipperManager {
+    private static final Logger LOG = LoggerFactory.getLogger(ShipperManager.class);
+
+    private final EventBus bus;
+    private final Map<EventShipper, Subscription> subscriptions = new ConcurrentHashMap<>();
+
+    @Activate
+    public ShipperManager(@Reference EventBus bus) {
+        this.bus = bus;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addShipper(EventShipper shipper) {
+        Subscription s = bus.subscribe(EventBus.EVENTS, shipper.name(), shipper.maxBatch(), batch -> ship(shipper, batch));
+        subscriptions.put(shipper, s);
+        LOG.info("Shipper {} consumes stream {}", shipper.name(), EventBus.EVENTS);
+    }
+
+    void removeShipper(EventShipper shipper) {
+        Subscription s = subscriptions.remove(shipper);
+        if (s != null) {
+            s.close();
+            LOG.info("Shipper {} stopped consuming; its events wait in stream {}", shipper.name(), EventBus.EVENTS);
+        }
+    }
+
+    @Deactivate
+    void stop() {
+        subscriptions.values().forEach(Subscription::close);
+        subscriptions.clear();
+    }
+
+    private static void ship(EventShipper shipper, Batch batch) {
+        List<Event> events = batch.events();
+        shipper.ship(events).whenComplete((ok, error) -> {
+            if (error == null) {
+                batch.ack();
+            } else {
+                batch.nack(error);
+            }
+        });
+    }
+}
