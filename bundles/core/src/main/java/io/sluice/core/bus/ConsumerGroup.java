@@ -46,6 +46,7 @@ final class ConsumerGroup {
     private final Thread dispatcher;
     private volatile boolean running = true;
     private long readOffset;
+    private int lastServed = -1;
     private long committed;
     private boolean dirty;
 
@@ -214,9 +215,13 @@ final class ConsumerGroup {
         }
     }
 
+    /** The next idle member after the one served last, so that members share the work. Holds the lock. */
     private Member idleMember() {
-        for (Member m : members) {
+        int n = members.size();
+        for (int i = 1; i <= n; i++) {
+            Member m = members.get((lastServed + i) % n);
             if (m.current == null && !m.closed) {
+                lastServed = (lastServed + i) % n;
                 return m;
             }
         }

@@ -1,0 +1,26 @@
+package io.sluice.core.journal;
+
+/**
+ * Limits and durability of one {@link Journal}.
+ *
+ * @param segmentBytes size at which the active segment file is closed and a new one started
+ * @param maxBytes largest size of the journal on disk (plus what is being written); appending
+ *     beyond it is refused with {@link JournalFullException}
+ * @param fsync whether an append completes only after {@code fdatasync}; without it, a power loss
+ *     (not a process crash) can lose appended records
+ * @param maxRecordBytes largest record payload
+ */
+public record JournalConfig(long segmentBytes, long maxBytes, boolean fsync, int maxRecordBytes) {
+    public JournalConfig {
+        if (segmentBytes < 4096) {
+            throw new IllegalArgumentException("segmentBytes (" + segmentBytes + ") must be at least 4096");
+        }
+        if (maxBytes < segmentBytes) {
+            throw new IllegalArgumentException("maxBytes (" + maxBytes + ") must be at least segmentBytes ("
+                    + segmentBytes + ")");
+        }
+        if (maxRecordBytes < 1 || maxRecordBytes > Integer.MAX_VALUE - Segment.HEADER) {
+            throw new IllegalArgumentException("maxRecordBytes (" + maxRecordBytes + ") is out of range");
+        }
+    }
+}

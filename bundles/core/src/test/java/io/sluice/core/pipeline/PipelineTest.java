@@ -1,0 +1,144 @@
+package io.sluice.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.api.Event;
+import io.sluice.api.bus.EventBus;
+import io.sluice.api.component.ComponentState;
+import io.sluice.api.component.Counters;
+import io.sluice.api.component.EventShipper;
+import io.sluice.core.bus.BusConfig;
+import io.sluice.core.bus.JournalEventBus;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.util.converter.Converters;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PipelineTest {
+    @TempDir
+    Path dir;
+
+    private JournalEventBus bus;
+    private FilterStage filter;
+    private ShipperManager shippers;
+
+    @BeforeEach
+    void start() throws Exception {
+        bus = new JournalEventBus(dir, Converters.standardConverter()
+                .convert(Map.of("offsetFlushMillis", "20", "redeliveryDelayMillis", "10")).to(BusConfig.class));
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2"))
+                .to(FilterStage.Config.class));
+        shippers = new ShipperManager(bus);
+    }
+
+    @AfterEach
+    void stop() {
+        shippers.stop();
+        filter.stop();
+        bus.close();
+    }
+
+    private static List<Event> numbered(int from, int count) {
+        return IntStream.range(from, from + count)
+                .mapToObj(i -> Event.builder().timegenerated(Instant.EPOCH).message("m" + i).build())
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void eventsFlowFromIngestThroughTheFilterStageToEveryShipper() throws Exception {
+        RecordingShipper a = new RecordingShipper("file-a");
+        RecordingShipper b = new RecordingShipper("file-b");
+        shippers.addShipper(a);
+        shippers.addShipper(b);
+        bus.publish(EventBus.INGEST, numbered(0, 2000)).toCompletableFuture().get();
+        await().until(() -> a.messages.size() == 2000 && b.messages.size() == 2000);
+        assertThat(filter.counters().acked.sum()).isEqualTo(2000);
+        assertThat(filter.state()).isEqualTo(ComponentState.RUNNING);
+    }
+
+    @Test
+    void aFailingShipperHoldsBackOnlyItselfAndCatchesUpWhenItRecovers() throws Exception {
+        RecordingShipper healthy = new RecordingShipper("healthy");
+        RecordingShipper broken = new RecordingShipper("broken");
+        broken.failing = true;
+        shippers.addShipper(healthy);
+        shippers.addShipper(broken);
+        bus.publish(EventBus.INGEST, numbered(0, 500)).toCompletableFuture().get();
+        await().until(() -> healthy.messages.size() == 500);
+        assertThat(broken.messages).isEmpty();
+        assertThat(bus.stats(EventBus.EVENTS).lag("broken")).isEqualTo(500);
+        broken.failing = false;
+        await().until(() -> broken.messages.size() == 500);
+    }
+
+    @Test
+    void aRemovedShipperLeavesItsEventsWaitingUntilItIsBack() throws Exception {
+        RecordingShipper s = new RecordingShipper("file-main");
+        shippers.addShipper(s);
+        bus.publish(EventBus.INGEST, numbered(0, 100)).toCompletableFuture().get();
+        await().until(() -> s.messages.size() == 100);
+        shippers.removeShipper(s);
+        bus.publish(EventBus.INGEST, numbered(100, 100)).toCompletableFuture().get();
+        await().until(() -> bus.stats(EventBus.EVENTS).endOffset() == 200);
+        assertThat(bus.stats(EventBus.EVENTS).lag("file-main")).isEqualTo(100);
+        RecordingShipper back = new RecordingShipper("file-main");
+        shippers.addShipper(back);
+        await().until(() -> back.messages.size() == 100);
+        assertThat(back.messages).contains("m100", "m199").doesNotContain("m0");
+    }
+
+    static final class RecordingShipper implements EventShipper {
+        final String name;
+        final Set<String> messages = ConcurrentHashMap.newKeySet();
+        final Counters counters = new Counters();
+        volatile boolean failing;
+
+        RecordingShipper(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public CompletionStage<Void> ship(List<Event> events) {
+            if (failing) {
+                return CompletableFuture.failedFuture(new java.io.IOException("disk gone"));
+            }
+            events.forEach(e -> messages.add(e.message()));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public ComponentState state() {
+            return ComponentState.RUNNING;
+        }
+
+        @Override
+        public String stateDetail() {
+            return "recording";
+        }
+
+        @Override
+        public Counters counters() {
+            return counters;
+        }
+    }
+}
