@@ -115,7 +115,10 @@ final class ConsumerGroup {
 
     void close() {
         running = false;
-        dispatcher.interrupt();
+        // No interrupt: the dispatcher's waits are short, and an interrupt must never reach file I/O.
+        synchronized (lock) {
+            lock.notifyAll();
+        }
         try {
             dispatcher.join(5_000);
         } catch (InterruptedException e) {

@@ -65,8 +65,9 @@ public final class Journal implements AutoCloseable {
     private volatile Segment active;
     private volatile long durableEnd;
     private volatile boolean closed;
-    /** Set when an append was refused; cleared once the journal is back under its low-water mark. */
+    /** Set when an append was refused; cleared once it would fit with 10 % of the limit to spare. */
     private volatile boolean full;
+    private volatile long refusedBytes;
     /** Guarded by appendLock. */
     private long nextOffset;
     private long truncatedBytes;
@@ -202,6 +203,7 @@ public final class Journal implements AutoCloseable {
             }
             long used = diskBytes.get() + pendingBytes.get();
             if (used + bytes > config.maxBytes()) {
+                refusedBytes = bytes;
                 full = true;
                 throw new JournalFullException(used, bytes, config.maxBytes());
             }
@@ -481,12 +483,13 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Whether the journal takes appends now. After a refusal it answers false until the journal is
-     * back below 90 % of its limit, so that senders held back are not let in for one batch at a time.
+     * Whether the journal takes appends now. After a refusal it answers false until the refused
+     * append would fit with 10 % of the limit to spare (or the journal is empty), so that senders held
+     * back are not let in for one batch at a time.
      */
     public boolean hasCapacity() {
         long size = sizeBytes();
-        if (full && size <= config.maxBytes() - config.maxBytes() / 10) {
+        if (full && (size == 0 || size + refusedBytes + config.maxBytes() / 10 <= config.maxBytes())) {
             full = false;
         }
         return !full && size < config.maxBytes();

@@ -2,6 +2,7 @@ package io.sluice.core.journal;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -37,6 +38,11 @@ final class Segment implements Closeable {
     final long base;
     final Path path;
     private final FileChannel channel;
+    /**
+     * Readers use this, not the channel: a thread interrupted during a channel read closes the
+     * channel for everyone, while a RandomAccessFile read is not interruptible.
+     */
+    private final RandomAccessFile reader;
     private final int maxRecordBytes;
     private final DamageListener damage;
     /** Offset to file position, one entry every {@link #INDEX_EVERY} bytes or so. */
@@ -58,10 +64,12 @@ final class Segment implements Closeable {
         void damaged(Segment segment, long fromPosition, long toPosition, long recordsLost);
     }
 
-    private Segment(Path path, long base, FileChannel channel, int maxRecordBytes, DamageListener damage) {
+    private Segment(Path path, long base, FileChannel channel, int maxRecordBytes, DamageListener damage)
+            throws IOException {
         this.path = path;
         this.base = base;
         this.channel = channel;
+        this.reader = new RandomAccessFile(path.toFile(), "r");
         this.maxRecordBytes = maxRecordBytes;
         this.damage = damage;
         this.lastOffset = base - 1;
@@ -304,25 +312,31 @@ final class Segment implements Closeable {
             if (n > buf.capacity()) {
                 buf = ByteBuffer.allocate(Math.max(n, Math.min(2 * buf.capacity(), HEADER + maxRecordBytes)));
             }
-            buf.clear();
             int want = (int) Math.min(buf.capacity(), limit - pos);
-            long p = pos;
-            while (buf.position() < want) {
-                int r = channel.read(buf, p);
-                if (r < 0) {
-                    break;
+            int got = 0;
+            synchronized (reader) {
+                reader.seek(pos);
+                while (got < want) {
+                    int r = reader.read(buf.array(), buf.arrayOffset() + got, want - got);
+                    if (r < 0) {
+                        break;
+                    }
+                    got += r;
                 }
-                p += r;
             }
             start = pos;
-            length = buf.position();
+            length = got;
             return pos + n <= start + length;
         }
     }
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            reader.close();
+        } finally {
+            channel.close();
+        }
     }
 
     @Override

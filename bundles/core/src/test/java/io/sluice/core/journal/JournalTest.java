@@ -351,6 +351,20 @@ class JournalTest {
     }
 
     @Test
+    void anInterruptedReaderDoesNotBreakTheJournalForOthers() throws Exception {
+        Journal j = open(SMALL_SEGMENTS);
+        write(j, 0, 100);
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(j.read(0, 100, 1 << 20)).hasSize(100);
+        } finally {
+            Thread.interrupted();
+        }
+        j.append(records(100, 1)).get();
+        assertThat(readAll(j)).hasSize(101);
+    }
+
+    @Test
     void readersWaitForDurableRecords() throws Exception {
         Journal j = open(SMALL_SEGMENTS);
         long start = System.nanoTime();

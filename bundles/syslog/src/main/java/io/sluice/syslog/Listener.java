@@ -1,0 +1,343 @@
+package io.sluice.syslog;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.traffic.ChannelTrafficShapingHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.sluice.api.bus.EventBus;
+import io.sluice.api.codec.EventParser;
+import io.sluice.api.component.ClientInfo;
+import io.sluice.api.component.ComponentState;
+import io.sluice.api.component.Counters;
+import io.sluice.api.component.Receiver;
+import io.sluice.syslog.frame.SyslogFrameDecoder;
+import io.sluice.syslog.ingest.Clients;
+import io.sluice.syslog.ingest.DatagramHandler;
+import io.sluice.syslog.ingest.Ingest;
+import io.sluice.syslog.ingest.PeerLog;
+import io.sluice.syslog.ingest.StreamHandler;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every syslog listener does, whatever its transport: find the parser of its format, bind,
+ * build per-connection pipelines from the current settings, track clients and counters, rebind or
+ * retune on configuration changes, and report its state. Subclasses only open their socket.
+ */
+abstract class Listener implements Receiver {
+    private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+    private static final long REBIND_SECONDS = 5;
+
+    protected final EventBus bus;
+    protected final Transports transports;
+    private final ParserSource parsers;
+    private final String protocol;
+    private final Counters counters = new Counters();
+    protected final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile Settings settings;
+    private volatile Clients clients;
+    private volatile Ingest ingest;
+    private AutoCloseable parserWatch;
+    private Channel bound;
+    private Future<?> rebind;
+    private volatile ComponentState state = ComponentState.STARTING;
+    private volatile String detail = "starting";
+
+    Listener(EventBus bus, Transports transports, ParserSource parsers, String protocol) {
+        this.bus = bus;
+        this.transports = transports;
+        this.parsers = parsers;
+        this.protocol = protocol;
+    }
+
+    /** Opens the socket with the current settings; the returned future completes when it is bound. */
+    protected abstract ChannelFuture open(Settings s) throws Exception;
+
+    /** "127.0.0.1:5514", "/run/sluice.sock": where this listener listens. */
+    protected abstract String where(Settings s);
+
+    /** Called after the socket is closed (e.g. to remove a socket file). */
+    protected void closed(Settings s) {
+    }
+
+    protected final Settings settings() {
+        return settings;
+    }
+
+    protected final String protocol() {
+        return protocol;
+    }
+
+    final synchronized void start(Settings s) {
+        this.settings = s;
+        this.clients = new Clients(s.name());
+        this.ingest = new Ingest(s.name(), bus, counters, new PeerLog(LoggerFactory.getLogger(getClass()), s.name()),
+                null);
+        String unavailable = unavailable();
+        if (unavailable != null) {
+            fail(unavailable);
+            return;
+        }
+        trackParser(s.format());
+    }
+
+    final synchronized void modify(Settings next) {
+        Settings prev = settings;
+        if (prev != null && prev.sameSocket(next) && state != ComponentState.FAILED) {
+            settings = next;
+            if (!prev.format().equals(next.format())) {
+                closeParserTracker();
+                trackParser(next.format());
+            }
+            LOG.info("listener {}: configuration updated in place (new connections use the new limits)", next.name());
+            return;
+        }
+        stop();
+        start(next);
+    }
+
+    final synchronized void stop() {
+        if (rebind != null) {
+            rebind.cancel(false);
+            rebind = null;
+        }
+        closeParserTracker();
+        unbind();
+        state = ComponentState.STOPPED;
+        detail = "stopped";
+    }
+
+    /** Why this transport cannot work here, or null. */
+    protected String unavailable() {
+        return null;
+    }
+
+    private void trackParser(String format) {
+        state = ComponentState.STARTING;
+        detail = "waiting for the parser of format '" + format + "' (feature sluice-codec, or a plugin)";
+        try {
+            parserWatch = parsers.watch(format, this::parserArrived, this::parserLeft);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+        }
+    }
+
+    private synchronized void parserArrived(EventParser parser) {
+        ingest.parser(parser);
+        if (bound == null && rebind == null && state != ComponentState.FAILED) {
+            bind();
+        }
+    }
+
+    private synchronized void parserLeft() {
+        if (parserWatch == null) {
+            return;
+        }
+        unbind();
+        state = ComponentState.STARTING;
+        detail = "waiting for the parser of format '" + settings.format() + "' (it went away; socket closed)";
+    }
+
+    private void closeParserTracker() {
+        if (parserWatch != null) {
+            AutoCloseable w = parserWatch;
+            parserWatch = null;
+            try {
+                w.close();
+            } catch (Exception e) {
+                LOG.debug("closing the parser watch: {}", e.toString());
+            }
+        }
+    }
+
+    private void bind() {
+        Settings s = settings;
+        try {
+            ChannelFuture f = open(s);
+            if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS)) {
+                f.cancel(false);
+                throw new IllegalStateException("bind timed out");
+            }
+            if (!f.isSuccess()) {
+                throw f.cause() instanceof Exception e ? e : new IllegalStateException(f.cause());
+            }
+            bound = f.channel();
+            state = ComponentState.RUNNING;
+            detail = "listening on " + where(s) + " (" + protocol + ", format " + s.format() + ")";
+            LOG.info("listener {}: {}", s.name(), detail);
+        } catch (Exception e) {
+            fail("cannot listen on " + where(s) + ": " + e.getMessage() + "; retrying every " + REBIND_SECONDS + " s");
+            rebind = transports.group().schedule(() -> {
+                synchronized (Listener.this) {
+                    rebind = null;
+                    if (settings == s && parserWatch != null && bound == null) {
+                        bind();
+                    }
+                }
+            }, REBIND_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private void unbind() {
+        Settings s = settings;
+        int lost = 0;
+        if (bound != null) {
+            lost += abandonOn(bound);
+            bound.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            bound = null;
+            closed(s);
+        }
+        for (Channel c : connections) {
+            lost += abandonOn(c);
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (lost > 0) {
+            LOG.warn("listener {}: closed with {} events received but not yet durable (their senders were not "
+                    + "acknowledged for them)", s.name(), lost);
+        }
+        if (clients != null) {
+            clients.clear();
+        }
+    }
+
+    /** Stops the batcher of a channel on its event loop; returns the events it gave up. */
+    private static int abandonOn(Channel c) {
+        try {
+            return c.eventLoop().submit(() -> {
+                StreamHandler sh = c.pipeline().get(StreamHandler.class);
+                if (sh != null) {
+                    return sh.abandon();
+                }
+                DatagramHandler dh = c.pipeline().get(DatagramHandler.class);
+                return dh == null ? 0 : dh.abandon();
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private void fail(String why) {
+        state = ComponentState.FAILED;
+        detail = why;
+        LOG.error("listener {}: {}", settings.name(), why);
+    }
+
+    /** The pipeline of a stream connection (TCP, Unix stream), from the settings in force now. */
+    protected final ChannelInitializer<Channel> streamPipeline() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                Settings s = settings;
+                if (connections.size() >= s.maxConnections()) {
+                    counters.failed.increment();
+                    ingest.log().warn(String.valueOf(ch.remoteAddress()), "refused: the listener has "
+                            + s.maxConnections() + " connections (maxConnections)");
+                    ch.close();
+                    return;
+                }
+                connections.add(ch);
+                if (s.maxReadBytesPerSecond() > 0) {
+                    ch.pipeline().addLast("rate", new ChannelTrafficShapingHandler(0, s.maxReadBytesPerSecond()));
+                }
+                if (s.idleTimeoutSeconds() > 0) {
+                    ch.pipeline().addLast("idle", new IdleStateHandler(s.idleTimeoutSeconds(), 0, 0));
+                }
+                ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.framing(), s.maxFrameBytes()));
+                ch.pipeline().addLast("ingest", new StreamHandler(ingest, clients, protocol, s.maxBatchEvents(),
+                        s.maxPendingEvents()));
+            }
+        };
+    }
+
+    /** The handler of a datagram socket (UDP, Unix datagram). */
+    protected final DatagramHandler datagramHandler() {
+        Settings s = settings;
+        return new DatagramHandler(ingest, clients, protocol, s.maxFrameBytes(), s.maxBatchEvents(),
+                s.maxPendingEvents());
+    }
+
+    @Override
+    public String name() {
+        Settings s = settings;
+        return s == null ? "?" : s.name();
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.RECEIVER;
+    }
+
+    @Override
+    public ComponentState state() {
+        ComponentState s = state;
+        if (s == ComponentState.RUNNING && (ingest.stalled() != null || !bus.hasCapacity(EventBus.INGEST))) {
+            return ComponentState.DEGRADED;
+        }
+        return s;
+    }
+
+    @Override
+    public String stateDetail() {
+        String d = detail;
+        if (state == ComponentState.RUNNING) {
+            Ingest i = ingest;
+            if (i.stalled() != null) {
+                d += "; " + i.stalled();
+            } else if (!bus.hasCapacity(EventBus.INGEST)) {
+                d += "; held back: the " + EventBus.INGEST + " stream is full";
+            }
+            d += "; " + clients.list().size() + " client(s)";
+        }
+        return d;
+    }
+
+    @Override
+    public Counters counters() {
+        return counters;
+    }
+
+    @Override
+    public List<ClientInfo> clients() {
+        Clients c = clients;
+        return c == null ? List.of() : c.list();
+    }
+
+    /**
+     * The listener's name: {@code name} from the configuration, else the name of its factory
+     * configuration ({@code etc/io.sluice.syslog.tcp-main.cfg} gives {@code main}, prefixed by the
+     * protocol when that is not already in it: {@code tcp-main}).
+     */
+    static String nameOf(String configured, String protocol, Map<String, Object> props, int port) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.strip();
+        }
+        String pid = String.valueOf(props.getOrDefault("service.pid", ""));
+        String suffix = null;
+        int tilde = pid.indexOf('~');
+        if (tilde >= 0) {
+            suffix = pid.substring(tilde + 1);
+        } else {
+            Object file = props.get("felix.fileinstall.filename");
+            if (file != null) {
+                String f = file.toString();
+                f = f.substring(f.lastIndexOf('/') + 1);
+                int dash = f.indexOf('-');
+                if (dash >= 0 && f.endsWith(".cfg")) {
+                    suffix = f.substring(dash + 1, f.length() - 4);
+                }
+            }
+        }
+        if (suffix == null || suffix.isBlank()) {
+            return protocol + "-" + port;
+        }
+        return suffix.startsWith(protocol) ? suffix : protocol + "-" + suffix;
+    }
+}

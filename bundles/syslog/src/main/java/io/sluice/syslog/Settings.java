@@ -1,0 +1,38 @@
+package io.sluice.syslog;
+
+import io.sluice.syslog.frame.Framing;
+import java.util.Objects;
+
+/**
+ * A listener's configuration in one shape for every transport (each component maps its own typed
+ * configuration into it, checking ranges and naming the bad key).
+ */
+record Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
+        int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond, int maxBatchEvents,
+        int maxPendingEvents, int receiveBufferBytes, String socketMode) {
+
+    Settings {
+        check("port", port, 0, 65535);
+        check("maxFrameBytes", maxFrameBytes, 1, 256 << 20);
+        check("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
+        check("idleTimeoutSeconds", idleTimeoutSeconds, 0, Integer.MAX_VALUE);
+        check("maxReadBytesPerSecond", maxReadBytesPerSecond, 0, Long.MAX_VALUE);
+        check("maxBatchEvents", maxBatchEvents, 1, 1_000_000);
+        check("maxPendingEvents", maxPendingEvents, maxBatchEvents, 10_000_000);
+        check("receiveBufferBytes", receiveBufferBytes, 0, Integer.MAX_VALUE);
+        Objects.requireNonNull(format, "format");
+    }
+
+    /** Whether {@code other} can be applied without closing the socket. */
+    boolean sameSocket(Settings other) {
+        return Objects.equals(bindAddress, other.bindAddress) && port == other.port && Objects.equals(path, other.path)
+                && receiveBufferBytes == other.receiveBufferBytes && Objects.equals(socketMode, other.socketMode)
+                && Objects.equals(name, other.name);
+    }
+
+    private static void check(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " (" + value + ") must be between " + min + " and " + max);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.sluice.syslog;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.sluice.api.bus.EventBus;
+import io.sluice.api.component.Receiver;
+import io.sluice.api.component.SluiceComponent;
+import io.sluice.syslog.frame.Framing;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * A syslog listener over TCP: one per factory configuration {@code etc/io.sluice.syslog.tcp-NAME.cfg}.
+ * Frames per RFC 6587 (octet-counted or LF, detected per frame); stops reading from a sender while
+ * the bus cannot take more.
+ */
+@Component(service = {Receiver.class, SluiceComponent.class}, configurationPid = "io.sluice.syslog.tcp",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = TcpListener.Config.class, factory = true)
+public class TcpListener extends Listener {
+
+    @ObjectClassDefinition(name = "Sluice syslog TCP listener", description = "Receives syslog over TCP (RFC 6587).")
+    public @interface Config {
+        @AttributeDefinition(description = "Name in sluice:status and the client list; empty: tcp-<configuration name>.")
+        String name() default "";
+
+        @AttributeDefinition(description = "Address to listen on; 0.0.0.0 or :: for every interface.")
+        String bindAddress() default "127.0.0.1";
+
+        @AttributeDefinition(description = "TCP port.", min = "1", max = "65535")
+        int port() default 5514;
+
+        @AttributeDefinition(description = "Message format: auto, rfc5424, rfc3164, json (or a plugin's).")
+        String format() default "auto";
+
+        @AttributeDefinition(description = "Framing: auto (per frame: octet-counted if it starts with a digit, "
+                + "else LF), octet-counted, lf.")
+        String framing() default "auto";
+
+        @AttributeDefinition(description = "Largest message, in bytes; longer frames are skipped and counted.", min = "1")
+        int maxFrameBytes() default 65536;
+
+        @AttributeDefinition(description = "Connections accepted at once; more are closed at once and counted.", min = "1")
+        int maxConnections() default 1024;
+
+        @AttributeDefinition(description = "Close a connection silent for this many seconds; 0: never.", min = "0")
+        int idleTimeoutSeconds() default 0;
+
+        @AttributeDefinition(description = "Read at most this many bytes per second per connection; 0: no limit.",
+                min = "0")
+        long maxReadBytesPerSecond() default 0;
+
+        @AttributeDefinition(description = "Largest batch published to the bus at once, in events.", min = "1")
+        int maxBatchEvents() default 2000;
+
+        @AttributeDefinition(description = "Events a connection may hold before they are durable; beyond, reading "
+                + "from it pauses.", min = "1")
+        int maxPendingEvents() default 10000;
+
+        @AttributeDefinition(description = "Socket receive buffer, in bytes; 0: the system default.", min = "0")
+        int receiveBufferBytes() default 0;
+    }
+
+    @Activate
+    public TcpListener(@Reference EventBus bus, @Reference Transports transports, BundleContext context, Config config,
+            Map<String, Object> props) {
+        this(bus, transports, new ServiceParsers(context), config, props);
+    }
+
+    TcpListener(EventBus bus, Transports transports, ParserSource parsers, Config config, Map<String, Object> props) {
+        super(bus, transports, parsers, "tcp");
+        start(settings(config, props));
+    }
+
+    @Modified
+    void modified(Config config, Map<String, Object> props) {
+        modify(settings(config, props));
+    }
+
+    @Deactivate
+    void deactivate() {
+        stop();
+    }
+
+    static Settings settings(Config c, Map<String, Object> props) {
+        return new Settings(nameOf(c.name(), "tcp", props, c.port()), c.bindAddress().strip(), c.port(), null,
+                c.format().strip(), Framing.parse(c.framing()), c.maxFrameBytes(), c.maxConnections(),
+                c.idleTimeoutSeconds(), c.maxReadBytesPerSecond(), c.maxBatchEvents(), c.maxPendingEvents(),
+                c.receiveBufferBytes(), null);
+    }
+
+    @Override
+    protected ChannelFuture open(Settings s) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(transports.group())
+                .channel(transports.serverSocket())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(streamPipeline());
+        if (s.receiveBufferBytes() > 0) {
+            b.childOption(ChannelOption.SO_RCVBUF, s.receiveBufferBytes());
+        }
+        return b.bind(s.bindAddress(), s.port());
+    }
+
+    @Override
+    protected String where(Settings s) {
+        String a = s.bindAddress().indexOf(':') >= 0 ? "[" + s.bindAddress() + "]" : s.bindAddress();
+        return a + ":" + s.port();
+    }
+}

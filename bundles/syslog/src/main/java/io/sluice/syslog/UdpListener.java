@@ -1,0 +1,112 @@
+package io.sluice.syslog;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.sluice.api.bus.EventBus;
+import io.sluice.api.component.Receiver;
+import io.sluice.api.component.SluiceComponent;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * A syslog listener over UDP: one per factory configuration {@code etc/io.sluice.syslog.udp-NAME.cfg}.
+ * One message per datagram. UDP has no back-pressure: when the bus cannot take more, datagrams are
+ * dropped and counted ({@code dropped} in {@code sluice:status}).
+ */
+@Component(service = {Receiver.class, SluiceComponent.class}, configurationPid = "io.sluice.syslog.udp",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = UdpListener.Config.class, factory = true)
+public class UdpListener extends Listener {
+    /** The largest UDP payload. */
+    static final int MAX_DATAGRAM = 65507;
+
+    @ObjectClassDefinition(name = "Sluice syslog UDP listener", description = "Receives syslog over UDP.")
+    public @interface Config {
+        @AttributeDefinition(description = "Name in sluice:status and the client list; empty: udp-<configuration name>.")
+        String name() default "";
+
+        @AttributeDefinition(description = "Address to listen on; 0.0.0.0 or :: for every interface.")
+        String bindAddress() default "127.0.0.1";
+
+        @AttributeDefinition(description = "UDP port.", min = "1", max = "65535")
+        int port() default 5514;
+
+        @AttributeDefinition(description = "Message format: auto, rfc5424, rfc3164, json (or a plugin's).")
+        String format() default "auto";
+
+        @AttributeDefinition(description = "Largest message, in bytes (at most 65507); longer datagrams are dropped "
+                + "and counted.", min = "1", max = "65507")
+        int maxFrameBytes() default MAX_DATAGRAM;
+
+        @AttributeDefinition(description = "Socket receive buffer, in bytes: what absorbs bursts. The kernel caps it "
+                + "at net.core.rmem_max.", min = "0")
+        int receiveBufferBytes() default 4 << 20;
+
+        @AttributeDefinition(description = "Largest batch published to the bus at once, in events.", min = "1")
+        int maxBatchEvents() default 2000;
+
+        @AttributeDefinition(description = "Events held before they are durable; beyond, datagrams are dropped and "
+                + "counted.", min = "1")
+        int maxPendingEvents() default 20000;
+    }
+
+    @Activate
+    public UdpListener(@Reference EventBus bus, @Reference Transports transports, BundleContext context, Config config,
+            Map<String, Object> props) {
+        this(bus, transports, new ServiceParsers(context), config, props);
+    }
+
+    UdpListener(EventBus bus, Transports transports, ParserSource parsers, Config config, Map<String, Object> props) {
+        super(bus, transports, parsers, "udp");
+        start(settings(config, props));
+    }
+
+    @Modified
+    void modified(Config config, Map<String, Object> props) {
+        modify(settings(config, props));
+    }
+
+    @Deactivate
+    void deactivate() {
+        stop();
+    }
+
+    static Settings settings(Config c, Map<String, Object> props) {
+        return new Settings(nameOf(c.name(), "udp", props, c.port()), c.bindAddress().strip(), c.port(), null,
+                c.format().strip(), io.sluice.syslog.frame.Framing.AUTO, Math.min(c.maxFrameBytes(), MAX_DATAGRAM), 1,
+                0, 0, c.maxBatchEvents(), c.maxPendingEvents(), c.receiveBufferBytes(), null);
+    }
+
+    @Override
+    protected ChannelFuture open(Settings s) {
+        Bootstrap b = new Bootstrap()
+                .group(transports.group())
+                .channel(transports.datagram())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // One byte more than allowed, so that a longer datagram shows as too long, not cut.
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
+                        Math.min(s.maxFrameBytes() + 1, MAX_DATAGRAM + 1)))
+                .handler(datagramHandler());
+        if (s.receiveBufferBytes() > 0) {
+            b.option(ChannelOption.SO_RCVBUF, s.receiveBufferBytes());
+        }
+        return b.bind(s.bindAddress(), s.port());
+    }
+
+    @Override
+    protected String where(Settings s) {
+        String a = s.bindAddress().indexOf(':') >= 0 ? "[" + s.bindAddress() + "]" : s.bindAddress();
+        return a + ":" + s.port();
+    }
+}

@@ -1,0 +1,112 @@
+package io.sluice.syslog.ingest;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.sluice.api.Event;
+import io.sluice.api.bus.BusFullException;
+import io.sluice.api.bus.EventBus;
+import io.sluice.api.codec.EventParser;
+import io.sluice.api.codec.Origin;
+import io.sluice.api.codec.ParseResult;
+import io.sluice.api.component.Counters;
+import java.time.Instant;
+
+/**
+ * What the connections of one listener share: the bus, the parser, the counters, the warning log
+ * and the listener's health. Thread-safe.
+ */
+public final class Ingest {
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[8192];
+        }
+    };
+
+    private final String listener;
+    private final EventBus bus;
+    private final Counters counters;
+    private final PeerLog log;
+    private volatile EventParser parser;
+    private volatile String stalled;
+
+    public Ingest(String listener, EventBus bus, Counters counters, PeerLog log, EventParser parser) {
+        this.listener = listener;
+        this.bus = bus;
+        this.counters = counters;
+        this.log = log;
+        this.parser = parser;
+    }
+
+    public String listener() {
+        return listener;
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public PeerLog log() {
+        return log;
+    }
+
+    public void parser(EventParser value) {
+        this.parser = value;
+    }
+
+    /**
+     * Parses one frame: the event, or null when the frame is not a message (counted as failed and
+     * logged with the peer). Does not release the frame.
+     */
+    public Event parse(ByteBuf frame, String peerHost, ClientRecord client) {
+        int len = frame.readableBytes();
+        counters.received.increment();
+        counters.bytes.add(len);
+        client.received(len);
+        byte[] data;
+        int offset;
+        if (frame.hasArray()) {
+            data = frame.array();
+            offset = frame.arrayOffset() + frame.readerIndex();
+        } else {
+            data = SCRATCH.get();
+            if (data.length < len) {
+                data = new byte[Math.max(len, data.length * 2)];
+                SCRATCH.set(data);
+            }
+            frame.getBytes(frame.readerIndex(), data, 0, len);
+            offset = 0;
+        }
+        ParseResult r = parser.parse(data, offset, len, new Origin(peerHost, Instant.now()));
+        if (r.isSuccess()) {
+            client.parsed();
+            return r.event();
+        }
+        counters.failed.increment();
+        log.warn(client.peer(), "message refused: " + r.error());
+        return null;
+    }
+
+    /** A publish failed; the batch will be offered again. */
+    void stalled(Throwable cause) {
+        String why = cause instanceof BusFullException ? "held back: " + cause.getMessage()
+                : "cannot publish to " + EventBus.INGEST + ": " + cause;
+        if (stalled == null) {
+            log.warn("-", why + " (retrying; senders are held back, nothing is dropped on stream transports)");
+        }
+        stalled = why;
+    }
+
+    void resumed() {
+        stalled = null;
+    }
+
+    /** Why events are held back now, or null. */
+    public String stalled() {
+        return stalled;
+    }
+}
