@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ops4j.pax.exam.Option;
@@ -31,7 +33,27 @@ final class SluiceOptions {
             throw new IllegalStateException("the distribution " + tarGz + " is not built: run the build from the top");
         }
         String localRepo = required("maven.repo.local");
+        // Every run gets its own syslog ports, socket path and log directory: a developer's running
+        // Sluice, or a parallel build, never collides with it. Tests read them back from these
+        // system properties inside the container.
+        Path work;
+        try {
+            work = Files.createTempDirectory("sluice-itest-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String tcp = freePort();
+        String udp = freeUdpPort();
         List<Option> options = new ArrayList<>(List.of(
+                editConfigurationFilePut("etc/io.sluice.syslog.tcp-main.cfg", "port", tcp),
+                editConfigurationFilePut("etc/io.sluice.syslog.udp-main.cfg", "port", udp),
+                editConfigurationFilePut("etc/io.sluice.syslog.unix-local.cfg", "path",
+                        work.resolve("log.sock").toString()),
+                editConfigurationFilePut("etc/io.sluice.shipper.file-main.cfg", "directory",
+                        work.resolve("logs").toString()),
+                systemProperty("sluice.itest.work").value(work.toString()),
+                systemProperty("sluice.itest.tcp").value(tcp),
+                systemProperty("sluice.itest.udp").value(udp),
                 karafDistributionConfiguration()
                         .frameworkUrl(tarGz.toURI().toString())
                         .karafVersion(karafVersion)
@@ -87,6 +109,14 @@ final class SluiceOptions {
 
     static String freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return Integer.toString(s.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String freeUdpPort() {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return Integer.toString(s.getLocalPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,331 @@
+package io.sluice.shipper.file;
+
+import io.sluice.api.Event;
+import io.sluice.api.codec.EventFormatter;
+import io.sluice.api.codec.FormatterOptions;
+import io.sluice.api.component.ComponentState;
+import io.sluice.api.component.Counters;
+import io.sluice.api.component.EventShipper;
+import io.sluice.api.component.SluiceComponent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes events to files whose names come from the events ({@code $SOURCE/$APP_NAME/$DATE.log}),
+ * one line per event in any output format, rotating by size and age. A batch completes only after
+ * every file it touched is fsynced, so the bus forgets events only once they are on disk. After a
+ * crash between a write and its fsync the batch is written again: duplicates, never loss.
+ * One per factory configuration {@code etc/io.sluice.shipper.file-NAME.cfg}.
+ */
+@Component(service = {EventShipper.class, SluiceComponent.class}, configurationPid = "io.sluice.shipper.file",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = FileShipper.Config.class, factory = true)
+public class FileShipper implements EventShipper {
+    private static final Logger LOG = LoggerFactory.getLogger(FileShipper.class);
+    private static final DateTimeFormatter ROTATED = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    @ObjectClassDefinition(name = "Sluice file shipper", description = "Writes events to files.")
+    public @interface Config {
+        @AttributeDefinition(description = "Name in sluice:status; also the consumer group on the events stream, so "
+                + "renaming it starts from the oldest retained event. Empty: file-<configuration name>.")
+        String name() default "";
+
+        @AttributeDefinition(description = "Directory the paths are relative to. Empty: ${karaf.data}/sluice/log.")
+        String directory() default "";
+
+        @AttributeDefinition(description = "Path of each event's file, relative to the directory, with variables "
+                + "$SOURCE $HOST $APP_NAME $FACILITY $SEVERITY $DATE $YEAR $MONTH $DAY $HOUR.")
+        String path() default "$SOURCE/$APP_NAME/$DATE.log";
+
+        @AttributeDefinition(description = "Output format: rsyslog-file, json, rfc5424, rfc3164 or template.")
+        String format() default "rsyslog-file";
+
+        @AttributeDefinition(description = "The template, for format = template.")
+        String template() default "";
+
+        @AttributeDefinition(description = "Time zone of dates in paths and formats; empty: the system's.")
+        String zone() default "";
+
+        @AttributeDefinition(description = "Rotate a file once it reaches this size, in bytes; 0: never.", min = "0")
+        long maxFileBytes() default 100L << 20;
+
+        @AttributeDefinition(description = "Rotate a file this many seconds after it was opened; 0: never.", min = "0")
+        long maxFileAgeSeconds() default 0;
+
+        @AttributeDefinition(description = "Rotated files kept per path (older ones are deleted); 0: keep all.",
+                min = "0")
+        int maxRotatedFiles() default 10;
+
+        @AttributeDefinition(description = "Files kept open at once; the least recently written is closed.", min = "1")
+        int maxOpenFiles() default 256;
+
+        @AttributeDefinition(description = "Events per batch.", min = "1")
+        int batchSize() default 1000;
+
+        @AttributeDefinition(description = "fsync before a batch completes. false: a power loss can lose what the "
+                + "bus already forgot.")
+        boolean fsync() default true;
+    }
+
+    private final String name;
+    private final Path directory;
+    private final PathTemplate template;
+    private final String format;
+    private final FormatterOptions formatterOptions;
+    private final FormatterSource formatters;
+    private final Config config;
+    private final Clock clock;
+    private final Counters counters = new Counters();
+    /** Open files, least recently written first. */
+    private final LinkedHashMap<Path, LogFile> open = new LinkedHashMap<>(16, 0.75f, true);
+    private volatile ComponentState state = ComponentState.RUNNING;
+    private volatile String problem;
+    private volatile int openCount;
+    private boolean closed;
+
+    @Activate
+    public FileShipper(BundleContext context, Config config, Map<String, Object> props) {
+        this(new ServiceFormatters(context), config, props, Clock.systemUTC());
+    }
+
+    FileShipper(FormatterSource formatters, Config config, Map<String, Object> props, Clock clock) {
+        this.formatters = formatters;
+        this.config = config;
+        this.clock = clock;
+        this.name = nameOf(config.name(), props);
+        this.directory = (config.directory().isBlank()
+                ? Paths.get(System.getProperty("karaf.data", "data"), "sluice", "log")
+                : Paths.get(config.directory().strip())).toAbsolutePath().normalize();
+        ZoneId zone = config.zone().isBlank() ? ZoneId.systemDefault() : ZoneId.of(config.zone().strip());
+        this.template = new PathTemplate(config.path(), zone);
+        this.format = config.format().strip();
+        this.formatterOptions = new FormatterOptions(config.template().isEmpty() ? null : config.template(), zone);
+        LOG.info("file shipper {}: {}/{} as {}", name, directory, template, format);
+    }
+
+    static String nameOf(String configured, Map<String, Object> props) {
+        if (!configured.isBlank()) {
+            return configured.strip();
+        }
+        String pid = String.valueOf(props.getOrDefault("service.pid", ""));
+        int tilde = pid.indexOf('~');
+        String suffix = tilde >= 0 ? pid.substring(tilde + 1) : null;
+        if (suffix == null) {
+            Object file = props.get("felix.fileinstall.filename");
+            if (file != null) {
+                String f = file.toString();
+                f = f.substring(f.lastIndexOf('/') + 1);
+                int dash = f.indexOf('-');
+                if (dash >= 0 && f.endsWith(".cfg")) {
+                    suffix = f.substring(dash + 1, f.length() - 4);
+                }
+            }
+        }
+        if (suffix == null || suffix.isBlank()) {
+            return "file";
+        }
+        return suffix.startsWith("file") ? suffix : "file-" + suffix;
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> ship(List<Event> events) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("file shipper " + name + " is stopped"));
+        }
+        counters.received.add(events.size());
+        try {
+            EventFormatter formatter = formatters.formatter(format, formatterOptions);
+            if (formatter == null) {
+                throw new IOException("no formatter for format '" + format + "' (feature sluice-codec, or a plugin)");
+            }
+            Map<Path, StringBuilder> byFile = new LinkedHashMap<>();
+            for (Event e : events) {
+                StringBuilder sb = byFile.computeIfAbsent(template.resolve(directory, e), p -> new StringBuilder(4096));
+                formatter.format(e, sb);
+                sb.append('\n');
+            }
+            List<LogFile> written = new ArrayList<>(byFile.size());
+            long bytes = 0;
+            for (Map.Entry<Path, StringBuilder> f : byFile.entrySet()) {
+                byte[] data = f.getValue().toString().getBytes(StandardCharsets.UTF_8);
+                LogFile file = fileFor(f.getKey(), data.length);
+                file.write(ByteBuffer.wrap(data));
+                written.add(file);
+                bytes += data.length;
+            }
+            counters.published.add(events.size());
+            if (config.fsync()) {
+                for (LogFile file : written) {
+                    file.force();
+                }
+            }
+            counters.acked.add(events.size());
+            counters.bytes.add(bytes);
+            if (problem != null) {
+                LOG.info("file shipper {}: writing again", name);
+            }
+            problem = null;
+            state = ComponentState.RUNNING;
+            return CompletableFuture.completedFuture(null);
+        } catch (IOException | RuntimeException e) {
+            counters.failed.add(events.size());
+            String why = e instanceof IOException ? e.toString() : e.getMessage();
+            if (problem == null) {
+                LOG.error("file shipper {}: cannot write ({}); the events wait in the bus and are retried", name, why);
+            }
+            problem = why;
+            state = ComponentState.DEGRADED;
+            closeAll();
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The open file for {@code path}, rotated first if adding {@code adding} bytes calls for it. */
+    private LogFile fileFor(Path path, int adding) throws IOException {
+        LogFile f = open.get(path);
+        if (f != null && dueForRotation(f, adding)) {
+            open.remove(path);
+            f.force();
+            f.close();
+            rotate(path);
+            f = null;
+        }
+        if (f == null) {
+            f = LogFile.open(path, clock.instant());
+            if (dueForRotation(f, adding) && f.size() > 0) {
+                f.close();
+                rotate(path);
+                f = LogFile.open(path, clock.instant());
+            }
+            open.put(path, f);
+            closeEldestBeyondLimit();
+            openCount = open.size();
+        }
+        return f;
+    }
+
+    private boolean dueForRotation(LogFile f, int adding) {
+        if (f.size() == 0) {
+            return false;
+        }
+        if (config.maxFileBytes() > 0 && f.size() + adding > config.maxFileBytes()) {
+            return true;
+        }
+        return config.maxFileAgeSeconds() > 0
+                && Duration.between(f.opened, clock.instant()).getSeconds() >= config.maxFileAgeSeconds();
+    }
+
+    /** Renames {@code path} to {@code path.yyyyMMdd-HHmmss[-n]} and deletes rotated files beyond the limit. */
+    private void rotate(Path path) throws IOException {
+        String stamp = ROTATED.format(clock.instant().atZone(ZoneId.systemDefault()));
+        Path target = path.resolveSibling(path.getFileName() + "." + stamp);
+        for (int n = 1; Files.exists(target); n++) {
+            target = path.resolveSibling(path.getFileName() + "." + stamp + "-" + n);
+        }
+        Files.move(path, target);
+        LogFile.syncDirectories(path.getParent());
+        LOG.info("file shipper {}: rotated {} to {}", name, path, target.getFileName());
+        if (config.maxRotatedFiles() > 0) {
+            String prefix = path.getFileName() + ".";
+            List<Path> rotated;
+            try (Stream<Path> s = Files.list(path.getParent())) {
+                rotated = s.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+            }
+            for (int i = 0; i < rotated.size() - config.maxRotatedFiles(); i++) {
+                Files.deleteIfExists(rotated.get(i));
+            }
+        }
+    }
+
+    private void closeEldestBeyondLimit() throws IOException {
+        Iterator<LogFile> it = open.values().iterator();
+        while (open.size() > config.maxOpenFiles() && it.hasNext()) {
+            LogFile eldest = it.next();
+            it.remove();
+            eldest.close();
+        }
+    }
+
+    private void closeAll() {
+        for (LogFile f : open.values()) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", f.path, e.toString());
+            }
+        }
+        open.clear();
+        openCount = 0;
+    }
+
+    @Deactivate
+    public synchronized void close() {
+        closed = true;
+        for (LogFile f : open.values()) {
+            try {
+                f.force();
+            } catch (IOException e) {
+                LOG.warn("file shipper {}: fsync of {} at close: {}", name, f.path, e.toString());
+            }
+        }
+        closeAll();
+        formatters.close();
+        state = ComponentState.STOPPED;
+    }
+
+    @Override
+    public int maxBatch() {
+        return config.batchSize();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ComponentState state() {
+        return state;
+    }
+
+    @Override
+    public String stateDetail() {
+        String p = problem;
+        String base = "writing " + directory.resolve(template.toString()) + " as " + format;
+        if (p != null) {
+            return base + "; failing: " + p + " (retrying; events wait in the bus)";
+        }
+        return base + "; " + openCount + " open file(s)";
+    }
+
+    @Override
+    public Counters counters() {
+        return counters;
+    }
+}

@@ -1,0 +1,163 @@
+package io.sluice.shipper.file;
+
+import io.sluice.api.Event;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The relative path of a log file, with variables taken from each event:
+ * {@code $SOURCE/$APP_NAME/$DATE.log}.
+ *
+ * <p>Variables ({@code $NAME} or {@code ${NAME}}): {@code SOURCE} (or {@code HOST}), {@code APP_NAME},
+ * {@code FACILITY}, {@code SEVERITY}, {@code DATE} ({@code yyyy-MM-dd}), {@code YEAR}, {@code MONTH},
+ * {@code DAY}, {@code HOUR}. Dates are the time Sluice received the event, in the configured zone, so
+ * that a sender's clock cannot scatter files across the calendar. {@code $$} is a literal {@code $}.
+ *
+ * <p>Every value is sanitized before it becomes part of a path: {@code /}, {@code \}, control
+ * characters and NUL become {@code _}; a value that is empty or absent becomes {@code -}; a leading
+ * dot becomes {@code _} (so neither {@code ..} nor hidden files can be named by a sender); values are
+ * cut to {@value #MAX_PART} characters. The template itself must be relative and may not contain
+ * {@code ..}.
+ */
+final class PathTemplate {
+    static final int MAX_PART = 100;
+
+    private final String text;
+    private final List<Function<Event, String>> parts = new ArrayList<>();
+    private final ZoneId zone;
+
+    PathTemplate(String text, ZoneId zone) {
+        this.text = text;
+        this.zone = zone;
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("path template is empty");
+        }
+        if (text.startsWith("/") || text.startsWith("\\")) {
+            throw new IllegalArgumentException("path template '" + text + "' must be relative to the directory");
+        }
+        for (String segment : text.split("[/\\\\]")) {
+            if (segment.equals("..") || segment.equals(".")) {
+                throw new IllegalArgumentException("path template '" + text + "' may not contain '" + segment + "'");
+            }
+        }
+        compile();
+    }
+
+    private void compile() {
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '$') {
+                literal.append(c);
+                i++;
+                continue;
+            }
+            if (i + 1 < text.length() && text.charAt(i + 1) == '$') {
+                literal.append('$');
+                i += 2;
+                continue;
+            }
+            String name;
+            if (i + 1 < text.length() && text.charAt(i + 1) == '{') {
+                int close = text.indexOf('}', i + 2);
+                if (close < 0) {
+                    throw new IllegalArgumentException("path template '" + text + "': '${' without '}' at " + i);
+                }
+                name = text.substring(i + 2, close);
+                i = close + 1;
+            } else {
+                int j = i + 1;
+                while (j < text.length() && (Character.isLetterOrDigit(text.charAt(j)) || text.charAt(j) == '_')) {
+                    j++;
+                }
+                name = text.substring(i + 1, j);
+                i = j;
+            }
+            if (literal.length() > 0) {
+                String lit = literal.toString();
+                parts.add(e -> lit);
+                literal.setLength(0);
+            }
+            parts.add(variable(name));
+        }
+        if (literal.length() > 0) {
+            String lit = literal.toString();
+            parts.add(e -> lit);
+        }
+    }
+
+    private Function<Event, String> variable(String name) {
+        switch (name) {
+            case "SOURCE":
+            case "HOST":
+                return e -> sanitize(e.host());
+            case "APP_NAME":
+                return e -> sanitize(e.appName());
+            case "FACILITY":
+                return e -> e.facility().name().toLowerCase(Locale.ROOT);
+            case "SEVERITY":
+                return e -> e.severity().name().toLowerCase(Locale.ROOT);
+            case "DATE":
+                return e -> {
+                    ZonedDateTime t = time(e);
+                    return String.format("%04d-%02d-%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth());
+                };
+            case "YEAR":
+                return e -> String.format("%04d", time(e).getYear());
+            case "MONTH":
+                return e -> String.format("%02d", time(e).getMonthValue());
+            case "DAY":
+                return e -> String.format("%02d", time(e).getDayOfMonth());
+            case "HOUR":
+                return e -> String.format("%02d", time(e).getHour());
+            default:
+                throw new IllegalArgumentException("path template '" + text + "': unknown variable '" + name
+                        + "' (known: SOURCE HOST APP_NAME FACILITY SEVERITY DATE YEAR MONTH DAY HOUR)");
+        }
+    }
+
+    private ZonedDateTime time(Event e) {
+        return e.timegenerated().atZone(zone);
+    }
+
+    /** The file of {@code event}, under {@code directory}. */
+    Path resolve(Path directory, Event event) {
+        StringBuilder sb = new StringBuilder(64);
+        for (Function<Event, String> p : parts) {
+            sb.append(p.apply(event));
+        }
+        Path p = directory.resolve(sb.toString()).normalize();
+        if (!p.startsWith(directory)) {
+            // Cannot happen with sanitized values and a checked template; kept as the last guard.
+            throw new IllegalStateException("path " + p + " is outside " + directory);
+        }
+        return p;
+    }
+
+    static String sanitize(String value) {
+        if (value == null || value.isEmpty()) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_PART));
+        for (int i = 0; i < value.length() && sb.length() < MAX_PART; i++) {
+            char c = value.charAt(i);
+            boolean bad = c == '/' || c == '\\' || c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+            sb.append(bad ? '_' : c);
+        }
+        if (sb.charAt(0) == '.') {
+            sb.setCharAt(0, '_');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
