@@ -27,6 +27,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
         + "to a listener, for testing. A message without <PRI> gets an RFC 5424 header (user.notice).")
 @Service
 public class SendCommand implements Action {
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSXXX");
+
     @Argument(index = 0, name = "message", description = "The message (omit with --file)", required = false)
     String message;
 
@@ -141,7 +143,8 @@ public class SendCommand implements Action {
         } catch (IOException e) {
             hostname = "-";
         }
-        return "<13>1 " + OffsetDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + " " + hostname
+        // RFC 5424 allows at most 6 fraction digits.
+        return "<13>1 " + OffsetDateTime.now().format(TIMESTAMP) + " " + hostname
                 + " sluice-send - - - " + m;
     }
 }

@@ -219,6 +219,25 @@ public class JournalEventBus implements EventBus, SluiceComponent {
                 if (!s.journal().hasCapacity()) {
                     sb.append("; stream ").append(s.name()).append(" is full (publishers are held back)");
                 }
+                JournalHealth h = s.journal().health();
+                if (h.damaged()) {
+                    sb.append("; stream ").append(s.name()).append(" recovered from damage:");
+                    if (h.damagedRecords() > 0) {
+                        sb.append(' ').append(h.damagedRecords()).append(" damaged record(s) skipped");
+                    }
+                    if (h.truncatedBytes() > 0) {
+                        sb.append(' ').append(h.truncatedBytes()).append(" byte(s) of an interrupted write cut");
+                    }
+                    if (h.emptySegmentsRemoved() > 0) {
+                        sb.append(' ').append(h.emptySegmentsRemoved()).append(" empty segment(s) removed");
+                    }
+                    if (h.offsetsReset()) {
+                        sb.append(" consumer positions were reset (events delivered again)");
+                    }
+                    if (s.undecodable.sum() > 0) {
+                        sb.append(' ').append(s.undecodable.sum()).append(" undecodable event(s) skipped");
+                    }
+                }
             }
         }
         return sb.toString();

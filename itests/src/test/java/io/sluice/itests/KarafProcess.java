@@ -1,0 +1,146 @@
+package io.sluice.itests;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built distribution unpacked in a private directory and run as a real process ({@code bin/karaf
+ * server}), for tests that need what Pax Exam cannot give: SIGKILL and a restart on the same data.
+ * Every process it starts is ended by PID.
+ */
+final class KarafProcess implements AutoCloseable {
+    final Path home;
+    private Process script;
+
+    private KarafProcess(Path home) {
+        this.home = home;
+    }
+
+    /** Unpacks the distribution under {@code parent}. */
+    static KarafProcess unpack(Path parent) throws Exception {
+        Path tarGz = Path.of(System.getProperty("sluice.distribution"));
+        Files.createDirectories(parent);
+        run(List.of("tar", "-xzf", tarGz.toString(), "-C", parent.toString()));
+        try (var dirs = Files.list(parent)) {
+            Path home = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+            KarafProcess k = new KarafProcess(home);
+            // Never collide with a developer's Sluice or another build.
+            k.setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", SluiceOptions.freePort());
+            k.setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", SluiceOptions.freePort());
+            k.setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", SluiceOptions.freePort());
+            return k;
+        }
+    }
+
+    /** Sets {@code key = value} in a .cfg file, replacing the line that sets it. */
+    void setProperty(String cfg, String key, String value) throws IOException {
+        Path file = home.resolve(cfg);
+        List<String> out = new ArrayList<>();
+        boolean found = false;
+        Pattern p = Pattern.compile("^\\s*" + Pattern.quote(key) + "\\s*[=:].*$");
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (p.matcher(line).matches()) {
+                out.add(key + " = " + value);
+                found = true;
+            } else {
+                out.add(line);
+            }
+        }
+        if (!found) {
+            out.add(key + " = " + value);
+        }
+        Files.write(file, out, StandardCharsets.UTF_8);
+    }
+
+    /** Starts {@code bin/karaf server} and waits until {@code port} accepts connections. */
+    void start(int port) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("JAVA_MAX_MEM", "512m");
+        script = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!script.isAlive()) {
+                throw new IllegalStateException("Karaf exited with " + script.exitValue() + "; see " + home
+                        + "/console.log");
+            }
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                script.waitFor(200, TimeUnit.MILLISECONDS);
+            }
+        }
+        throw new IllegalStateException("Karaf did not open port " + port + " within 90 s; see " + home + "/data/log");
+    }
+
+    /** The JVM that bin/karaf started (a child of the script). */
+    Optional<ProcessHandle> jvm() {
+        return script == null ? Optional.empty()
+                : script.descendants().filter(p -> p.info().command().map(c -> c.endsWith("java")).orElse(false))
+                        .findFirst();
+    }
+
+    /** SIGKILL to the Karaf JVM, then to the script: no shutdown hook, no flush, like a power cut of the process. */
+    void kill() throws InterruptedException {
+        Optional<ProcessHandle> java = jvm();
+        java.ifPresent(ProcessHandle::destroyForcibly);
+        java.ifPresent(j -> j.onExit().join());
+        if (script != null) {
+            script.destroyForcibly();
+            script.waitFor(30, TimeUnit.SECONDS);
+        }
+        script = null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (script != null) {
+            kill();
+        }
+    }
+
+    String log() throws IOException {
+        Path log = home.resolve("data/log/karaf.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** Counts of "pattern" lines in karaf.log, e.g. warnings of journal recovery. */
+    long logLines(String regex) throws IOException {
+        Matcher m = Pattern.compile(regex).matcher(log());
+        long n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    static void run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(cmd + " failed: "
+                        + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}
