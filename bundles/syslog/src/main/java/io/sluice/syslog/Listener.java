@@ -39,7 +39,7 @@ abstract class Listener implements Receiver {
     protected final EventBus bus;
     protected final Transports transports;
     private final ParserSource parsers;
-    private final String protocol;
+    private volatile String protocol;
     private final Counters counters = new Counters();
     protected final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Settings settings;
@@ -48,6 +48,7 @@ abstract class Listener implements Receiver {
     private AutoCloseable parserWatch;
     private Channel bound;
     private Future<?> rebind;
+    private volatile String badName;
     private volatile ComponentState state = ComponentState.STARTING;
     private volatile String detail = "starting";
 
@@ -76,6 +77,47 @@ abstract class Listener implements Receiver {
         return protocol;
     }
 
+    /**
+     * Starts with the settings {@code make} builds from the configuration; when the configuration is
+     * invalid, stays registered in state FAILED naming the problem (visible in sluice:status) instead
+     * of failing activation, where only the log would tell.
+     */
+    final synchronized void start(java.util.function.Supplier<Settings> make, String fallbackName) {
+        Settings s;
+        try {
+            s = make.get();
+        } catch (RuntimeException e) {
+            configurationError(fallbackName, e);
+            return;
+        }
+        start(s);
+    }
+
+    final synchronized void modify(java.util.function.Supplier<Settings> make, String fallbackName) {
+        Settings s;
+        try {
+            s = make.get();
+        } catch (RuntimeException e) {
+            stop();
+            configurationError(fallbackName, e);
+            return;
+        }
+        if (settings == null) {
+            start(s);
+        } else {
+            modify(s);
+        }
+    }
+
+    private void configurationError(String name, RuntimeException e) {
+        settings = null;
+        badName = name;
+        clients = null;
+        state = ComponentState.FAILED;
+        detail = "configuration error: " + e.getMessage() + " (fix the .cfg file; nothing is listening)";
+        LOG.error("listener {}: {}", name, detail);
+    }
+
     final synchronized void start(Settings s) {
         this.settings = s;
         this.clients = new Clients(s.name());
@@ -91,6 +133,10 @@ abstract class Listener implements Receiver {
 
     final synchronized void modify(Settings next) {
         Settings prev = settings;
+        if (prev == null) {
+            start(next);
+            return;
+        }
         if (prev != null && prev.sameSocket(next) && state != ComponentState.FAILED) {
             settings = next;
             if (!prev.format().equals(next.format())) {
@@ -104,7 +150,19 @@ abstract class Listener implements Receiver {
         start(next);
     }
 
+    /** Stops, changes the transport's protocol name (Unix stream versus datagram), and starts again. */
+    final synchronized void restartAs(String newProtocol, java.util.function.Supplier<Settings> make,
+            String fallbackName) {
+        stop();
+        protocol = newProtocol;
+        start(make, fallbackName);
+    }
+
     final synchronized void stop() {
+        if (settings == null) {
+            state = ComponentState.STOPPED;
+            return;
+        }
         if (rebind != null) {
             rebind.cancel(false);
             rebind = null;
@@ -267,7 +325,7 @@ abstract class Listener implements Receiver {
     @Override
     public String name() {
         Settings s = settings;
-        return s == null ? "?" : s.name();
+        return s == null ? String.valueOf(badName) : s.name();
     }
 
     @Override
@@ -278,7 +336,7 @@ abstract class Listener implements Receiver {
     @Override
     public ComponentState state() {
         ComponentState s = state;
-        if (s == ComponentState.RUNNING && (ingest.stalled() != null || !bus.hasCapacity(EventBus.INGEST))) {
+        if (s == ComponentState.RUNNING && ingest != null && (ingest.stalled() != null || !bus.hasCapacity(EventBus.INGEST))) {
             return ComponentState.DEGRADED;
         }
         return s;

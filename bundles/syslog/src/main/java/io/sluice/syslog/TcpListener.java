@@ -79,12 +79,12 @@ public class TcpListener extends Listener {
 
     TcpListener(EventBus bus, Transports transports, ParserSource parsers, Config config, Map<String, Object> props) {
         super(bus, transports, parsers, "tcp");
-        start(settings(config, props));
+        start(() -> settings(config, props), nameOf(config.name(), "tcp", props, config.port()));
     }
 
     @Modified
     void modified(Config config, Map<String, Object> props) {
-        modify(settings(config, props));
+        modify(() -> settings(config, props), nameOf(config.name(), "tcp", props, config.port()));
     }
 
     @Deactivate

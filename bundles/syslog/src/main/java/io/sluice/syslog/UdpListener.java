@@ -69,12 +69,12 @@ public class UdpListener extends Listener {
 
     UdpListener(EventBus bus, Transports transports, ParserSource parsers, Config config, Map<String, Object> props) {
         super(bus, transports, parsers, "udp");
-        start(settings(config, props));
+        start(() -> settings(config, props), nameOf(config.name(), "udp", props, config.port()));
     }
 
     @Modified
     void modified(Config config, Map<String, Object> props) {
-        modify(settings(config, props));
+        modify(() -> settings(config, props), nameOf(config.name(), "udp", props, config.port()));
     }
 
     @Deactivate

@@ -80,7 +80,6 @@ public class UnixListener extends Listener {
         int maxPendingEvents() default 10000;
     }
 
-    private final boolean stream;
 
     @Activate
     public UnixListener(@Reference EventBus bus, @Reference Transports transports, BundleContext context,
@@ -89,22 +88,32 @@ public class UnixListener extends Listener {
     }
 
     UnixListener(EventBus bus, Transports transports, ParserSource parsers, Config config, Map<String, Object> props) {
-        super(bus, transports, parsers, protocolOf(config));
-        this.stream = protocol().equals("unix");
-        start(settings(config, props));
+        super(bus, transports, parsers, protocolOrDatagram(config));
+        start(() -> settings(config, props), nameOf(config.name(), "unix", props, 0));
     }
 
     @Modified
     void modified(Config config, Map<String, Object> props) {
-        if (!protocolOf(config).equals(protocol())) {
-            throw new IllegalArgumentException("socketType changed: the component is restarted");
+        String wanted = protocolOrDatagram(config);
+        if (!wanted.equals(protocol())) {
+            restartAs(wanted, () -> settings(config, props), nameOf(config.name(), "unix", props, 0));
+            return;
         }
-        modify(settings(config, props));
+        modify(() -> settings(config, props), nameOf(config.name(), "unix", props, 0));
     }
 
     @Deactivate
     void deactivate() {
         stop();
+    }
+
+    /** The protocol for the component's lifetime; a bad socketType is reported by {@link #settings}. */
+    private static String protocolOrDatagram(Config c) {
+        try {
+            return protocolOf(c);
+        } catch (IllegalArgumentException e) {
+            return "unix-dgram";
+        }
     }
 
     private static String protocolOf(Config c) {
@@ -142,7 +151,7 @@ public class UnixListener extends Listener {
         prepare(path);
         DomainSocketAddress address = new DomainSocketAddress(path.toFile());
         ChannelFuture bound;
-        if (stream) {
+        if (protocol().equals("unix")) {
             bound = new ServerBootstrap()
                     .group(transports.group())
                     .channel(transports.serverDomainSocket())

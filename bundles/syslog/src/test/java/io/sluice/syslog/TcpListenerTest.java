@@ -233,6 +233,19 @@ class TcpListenerTest {
     }
 
     @Test
+    void anInvalidConfigurationIsReportedInTheStateAndFixingItStartsTheListener() throws Exception {
+        ListenerFixture f = fixture(Map.of());
+        int port = ListenerFixture.freePort();
+        TcpListener l = f.tcp(Map.of("port", port, "framing", "crlf", "name", "tcp-bad"));
+        assertThat(l.name()).isEqualTo("tcp-bad");
+        assertThat(l.state()).isEqualTo(ComponentState.FAILED);
+        assertThat(l.stateDetail()).contains("configuration error").contains("'crlf'");
+        l.modified(ListenerFixture.convert(Map.of("port", port, "framing", "lf", "name", "tcp-bad"),
+                TcpListener.Config.class), Map.of());
+        await().until(() -> l.state() == ComponentState.RUNNING);
+    }
+
+    @Test
     void portInUseIsReportedAndTheListenerBindsOnceItIsFree() throws Exception {
         ListenerFixture f = fixture(Map.of());
         java.net.ServerSocket squatter = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());

@@ -79,6 +79,25 @@ class UnixListenerTest {
     }
 
     @Test
+    void changingTheSocketTypeRebindsAsTheOtherKind() throws Exception {
+        fx = new ListenerFixture(dir.resolve("bus"), Map.of());
+        fx.drain();
+        Path sock = dir.resolve("switch.sock");
+        UnixListener l = fx.unix(Map.of("path", sock.toString(), "socketType", "datagram"));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        l.modified(ListenerFixture.convert(Map.of("path", sock.toString(), "socketType", "stream"),
+                UnixListener.Config.class), Map.of());
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(sock));
+            ch.write(ByteBuffer.wrap("<13>1 - h a - - - now a stream\n".getBytes(StandardCharsets.US_ASCII)));
+            await().until(() -> fx.received.size() == 1);
+            assertThat(l.clients()).singleElement().satisfies(c -> assertThat(c.protocol()).isEqualTo("unix"));
+        }
+        await().until(() -> l.clients().isEmpty());
+    }
+
+    @Test
     void staleSocketFileIsReplacedButARegularFileIsNot() throws Exception {
         fx = new ListenerFixture(dir.resolve("bus"), Map.of());
         Path sock = dir.resolve("stale.sock");
