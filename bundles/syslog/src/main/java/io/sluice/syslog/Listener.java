@@ -123,6 +123,7 @@ abstract class Listener implements Receiver {
         this.clients = new Clients(s.name());
         this.ingest = new Ingest(s.name(), bus, counters, new PeerLog(LoggerFactory.getLogger(getClass()), s.name()),
                 null);
+        ingest.maxQueued(s.maxListenerPendingEvents());
         String unavailable = unavailable();
         if (unavailable != null) {
             fail(unavailable);
@@ -139,6 +140,7 @@ abstract class Listener implements Receiver {
         }
         if (prev != null && prev.sameSocket(next) && state != ComponentState.FAILED) {
             settings = next;
+            ingest.maxQueued(next.maxListenerPendingEvents());
             if (!prev.format().equals(next.format())) {
                 closeParserTracker();
                 trackParser(next.format());

@@ -9,7 +9,7 @@ import java.util.Objects;
  */
 record Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
         int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond, int maxBatchEvents,
-        int maxPendingEvents, int receiveBufferBytes, String socketMode) {
+        int maxPendingEvents, int maxListenerPendingEvents, int receiveBufferBytes, String socketMode) {
 
     Settings {
         check("port", port, 0, 65535);
@@ -19,6 +19,7 @@ record Settings(String name, String bindAddress, int port, String path, String f
         check("maxReadBytesPerSecond", maxReadBytesPerSecond, 0, Long.MAX_VALUE);
         check("maxBatchEvents", maxBatchEvents, 1, 1_000_000);
         check("maxPendingEvents", maxPendingEvents, maxBatchEvents, 10_000_000);
+        check("maxListenerPendingEvents", maxListenerPendingEvents, maxPendingEvents, 100_000_000);
         check("receiveBufferBytes", receiveBufferBytes, 0, Integer.MAX_VALUE);
         Objects.requireNonNull(format, "format");
     }

@@ -67,6 +67,11 @@ public class TcpListener extends Listener {
                 + "from it pauses.", min = "1")
         int maxPendingEvents() default 10000;
 
+        @AttributeDefinition(description = "Events all connections of the listener together may hold before they "
+                + "are durable: bounds the memory a flood from many senders can take (about 1 KB per event).",
+                min = "1")
+        int maxListenerPendingEvents() default 50000;
+
         @AttributeDefinition(description = "Socket receive buffer, in bytes; 0: the system default.", min = "0")
         int receiveBufferBytes() default 0;
     }
@@ -96,7 +101,7 @@ public class TcpListener extends Listener {
         return new Settings(nameOf(c.name(), "tcp", props, c.port()), c.bindAddress().strip(), c.port(), null,
                 c.format().strip(), Framing.parse(c.framing()), c.maxFrameBytes(), c.maxConnections(),
                 c.idleTimeoutSeconds(), c.maxReadBytesPerSecond(), c.maxBatchEvents(), c.maxPendingEvents(),
-                c.receiveBufferBytes(), null);
+                c.maxListenerPendingEvents(), c.receiveBufferBytes(), null);
     }
 
     @Override

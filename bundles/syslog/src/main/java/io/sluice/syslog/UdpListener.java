@@ -59,6 +59,11 @@ public class UdpListener extends Listener {
         @AttributeDefinition(description = "Events held before they are durable; beyond, datagrams are dropped and "
                 + "counted.", min = "1")
         int maxPendingEvents() default 20000;
+
+        @AttributeDefinition(description = "Events all connections of the listener together may hold before they "
+                + "are durable: bounds the memory a flood from many senders can take (about 1 KB per event).",
+                min = "1")
+        int maxListenerPendingEvents() default 50000;
     }
 
     @Activate
@@ -85,7 +90,8 @@ public class UdpListener extends Listener {
     static Settings settings(Config c, Map<String, Object> props) {
         return new Settings(nameOf(c.name(), "udp", props, c.port()), c.bindAddress().strip(), c.port(), null,
                 c.format().strip(), io.sluice.syslog.frame.Framing.AUTO, Math.min(c.maxFrameBytes(), MAX_DATAGRAM), 1,
-                0, 0, c.maxBatchEvents(), c.maxPendingEvents(), c.receiveBufferBytes(), null);
+                0, 0, c.maxBatchEvents(), c.maxPendingEvents(), c.maxListenerPendingEvents(), c.receiveBufferBytes(),
+                null);
     }
 
     @Override

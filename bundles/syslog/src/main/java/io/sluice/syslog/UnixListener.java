@@ -78,6 +78,11 @@ public class UnixListener extends Listener {
         @AttributeDefinition(description = "Events held before they are durable; beyond, stream connections pause "
                 + "and datagrams are dropped and counted.", min = "1")
         int maxPendingEvents() default 10000;
+
+        @AttributeDefinition(description = "Events all connections of the listener together may hold before they "
+                + "are durable: bounds the memory a flood from many senders can take (about 1 KB per event).",
+                min = "1")
+        int maxListenerPendingEvents() default 50000;
     }
 
 
@@ -137,7 +142,8 @@ public class UnixListener extends Listener {
         modeOf(c.socketMode());
         return new Settings(name, null, 0, path, c.format().strip(),
                 protocol.equals("unix") ? Framing.parse(c.framing()) : Framing.AUTO, c.maxFrameBytes(),
-                c.maxConnections(), 0, 0, c.maxBatchEvents(), c.maxPendingEvents(), 0, c.socketMode().strip());
+                c.maxConnections(), 0, 0, c.maxBatchEvents(), c.maxPendingEvents(), c.maxListenerPendingEvents(), 0,
+                c.socketMode().strip());
     }
 
     @Override

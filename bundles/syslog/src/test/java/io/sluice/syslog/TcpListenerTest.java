@@ -201,6 +201,48 @@ class TcpListenerTest {
     }
 
     @Test
+    void manyConnectionsTogetherHoldNoMoreThanTheListenerLimit() throws Exception {
+        ListenerFixture f = fixture(Map.of("maxStreamBytes", "1048576", "segmentBytes", "65536"));
+        int port = ListenerFixture.freePort();
+        TcpListener l = f.tcp(Map.of("port", port, "maxBatchEvents", "200", "maxPendingEvents", "1000",
+                "maxListenerPendingEvents", "2000"));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        int senders = 6;
+        int each = 20_000;
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < senders; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 8192);
+                    for (int i = 0; i < each; i++) {
+                        out.write(octetFrame(rfc5424(id * each + i)));
+                    }
+                    out.flush();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !f.bus.hasCapacity(EventBus.INGEST));
+        long maxHeld = 0;
+        for (int i = 0; i < 20; i++) {
+            maxHeld = Math.max(maxHeld, l.counters().queued.get());
+            await().pollDelay(Duration.ofMillis(20)).until(() -> true);
+        }
+        // the limit, plus at most what one read of each connection decodes before it pauses
+        assertThat(maxHeld).isLessThan(2000 + senders * 1000);
+        f.drain();
+        for (Thread th : threads) {
+            th.join(60_000);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> f.received.size() == senders * each);
+        assertThat(l.counters().dropped.sum()).isZero();
+    }
+
+    @Test
     void limitsChangeInPlaceAndAPortChangeRebinds() throws Exception {
         ListenerFixture f = fixture(Map.of());
         f.drain();

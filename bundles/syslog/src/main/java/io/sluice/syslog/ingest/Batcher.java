@@ -61,7 +61,7 @@ public final class Batcher {
 
     /** Adds an event; false (and nothing added) when {@code maxPending} events already wait. */
     public boolean offer(Event e) {
-        if (pending.size() >= maxPending) {
+        if (pending.size() >= maxPending || !ingest.belowListenerLimit()) {
             return false;
         }
         pending.add(e);
@@ -167,7 +167,7 @@ public final class Batcher {
     }
 
     private void update() {
-        boolean now = !stopped && pending.size() < maxPending && attempts == 0
+        boolean now = !stopped && pending.size() < maxPending && attempts == 0 && ingest.belowListenerLimit()
                 && ingest.bus().hasCapacity(EventBus.INGEST);
         if (now != accepting) {
             accepting = now;

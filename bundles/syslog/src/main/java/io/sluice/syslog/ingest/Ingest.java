@@ -28,6 +28,7 @@ public final class Ingest {
     private final Counters counters;
     private final PeerLog log;
     private volatile EventParser parser;
+    private volatile long maxQueued = Long.MAX_VALUE;
     private volatile String stalled;
 
     public Ingest(String listener, EventBus bus, Counters counters, PeerLog log, EventParser parser) {
@@ -52,6 +53,16 @@ public final class Ingest {
 
     public PeerLog log() {
         return log;
+    }
+
+    /** Events all channels of the listener may hold before they are durable. */
+    public void maxQueued(long value) {
+        this.maxQueued = value;
+    }
+
+    /** Whether the listener as a whole holds fewer events than allowed. */
+    boolean belowListenerLimit() {
+        return counters.queued.get() < maxQueued;
     }
 
     public void parser(EventParser value) {
