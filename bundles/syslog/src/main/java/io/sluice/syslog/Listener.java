@@ -1,5 +1,6 @@
 package io.sluice.syslog;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -305,7 +306,12 @@ abstract class Listener implements Receiver {
                 }
                 connections.add(ch);
                 if (s.maxReadBytesPerSecond() > 0) {
-                    ch.pipeline().addLast("rate", new ChannelTrafficShapingHandler(0, s.maxReadBytesPerSecond()));
+                    // The shaper can only delay the next read: keep each read small so that one read loop
+                    // (16 reads of up to 64 KiB by default) cannot run far past the limit.
+                    int step = (int) Math.max(1024, Math.min(65536, s.maxReadBytesPerSecond() / 10));
+                    ch.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 1024, step)
+                            .maxMessagesPerRead(1));
+                    ch.pipeline().addLast("rate", new ChannelTrafficShapingHandler(0, s.maxReadBytesPerSecond(), 100));
                 }
                 if (s.idleTimeoutSeconds() > 0) {
                     ch.pipeline().addLast("idle", new IdleStateHandler(s.idleTimeoutSeconds(), 0, 0));

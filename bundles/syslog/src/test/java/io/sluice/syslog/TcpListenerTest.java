@@ -288,6 +288,45 @@ class TcpListenerTest {
     }
 
     @Test
+    void idleConnectionsAreClosedAfterTheTimeout() throws Exception {
+        ListenerFixture f = fixture(Map.of());
+        int port = ListenerFixture.freePort();
+        TcpListener l = f.tcp(Map.of("port", port, "idleTimeoutSeconds", "1"));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        try (Socket s = connect(port)) {
+            s.getOutputStream().write(octetFrame(rfc5424(1)));
+            long start = System.nanoTime();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        }
+        await().until(() -> l.clients().isEmpty());
+    }
+
+    @Test
+    void readRateLimitHoldsASenderToTheConfiguredBytesPerSecond() throws Exception {
+        ListenerFixture f = fixture(Map.of());
+        f.drain();
+        int port = ListenerFixture.freePort();
+        TcpListener l = f.tcp(Map.of("port", port, "maxReadBytesPerSecond", "50000"));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        Thread sender = new Thread(() -> {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                for (int i = 0; i < 6000; i++) {
+                    s.getOutputStream().write(octetFrame(rfc5424(i)));
+                }
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        sender.start();
+        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        // about 100 KB in 2 s at 50 KB/s, of the ~370 KB sent; allow the first read's burst
+        assertThat(l.counters().bytes.sum()).isBetween(20_000L, 180_000L);
+        sender.join(30_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> f.received.size() == 6000);
+    }
+
+    @Test
     void portInUseIsReportedAndTheListenerBindsOnceItIsFree() throws Exception {
         ListenerFixture f = fixture(Map.of());
         java.net.ServerSocket squatter = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
