@@ -8,7 +8,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.traffic.ChannelTrafficShapingHandler;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.sluice.api.bus.EventBus;
 import io.sluice.api.codec.EventParser;
@@ -48,7 +47,7 @@ abstract class Listener implements Receiver {
     private volatile Ingest ingest;
     private AutoCloseable parserWatch;
     private Channel bound;
-    private Future<?> rebind;
+    private java.util.concurrent.Future<?> rebind;
     private volatile String badName;
     private volatile ComponentState state = ComponentState.STARTING;
     private volatile String detail = "starting";
@@ -236,7 +235,7 @@ abstract class Listener implements Receiver {
             LOG.info("listener {}: {}", s.name(), detail);
         } catch (Exception e) {
             fail("cannot listen on " + where(s) + ": " + e.getMessage() + "; retrying every " + REBIND_SECONDS + " s");
-            rebind = transports.group().schedule(() -> {
+            rebind = transports.background().schedule(() -> {
                 synchronized (Listener.this) {
                     rebind = null;
                     if (settings == s && parserWatch != null && bound == null) {

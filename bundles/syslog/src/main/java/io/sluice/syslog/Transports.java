@@ -14,6 +14,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,6 +46,9 @@ public class Transports {
 
     private final EventLoopGroup group;
     private final boolean epoll;
+    /** For work that blocks, such as binding again after a failure: never on an I/O thread. */
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("sluice-syslog-retry", true));
 
     @Activate
     public Transports(Config config) {
@@ -62,11 +67,17 @@ public class Transports {
 
     @Deactivate
     public void close() {
+        background.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /** A thread for blocking housekeeping (retries), away from the I/O threads. */
+    public ScheduledExecutorService background() {
+        return background;
     }
 
     public boolean epoll() {
