@@ -64,6 +64,8 @@ public final class Event {
     private final Signature hmac;
     /** Computed on first use; a benign race computes the same value twice at worst. */
     private String id;
+    /** The encoding this event was decoded from, if any (see EventBinary.decodeOwned); racy but idempotent. */
+    private byte[] binary;
 
     private Event(Builder b) {
         this.timereported = b.timereported;
@@ -119,6 +121,14 @@ public final class Event {
     }
 
     /** The explicit or already computed id, or null: lets encoders skip hashing. */
+    byte[] binary() {
+        return binary;
+    }
+
+    void binary(byte[] encoding) {
+        this.binary = encoding;
+    }
+
     String idIfKnown() {
         return id;
     }

@@ -46,7 +46,16 @@ public final class EventBinary {
     private EventBinary() {
     }
 
-    /** Encodes an event. */
+    /**
+     * The encoding of an event, shared: for an event that came from {@link #decodeOwned} unchanged,
+     * the very array it was decoded from. The caller MUST NOT modify the returned array.
+     */
+    public static byte[] encodeShared(Event e) {
+        byte[] cached = e.binary();
+        return cached != null ? cached : encode(e);
+    }
+
+    /** Encodes an event into a new array. */
     public static byte[] encode(Event e) {
         Out out = new Out(96 + e.message().length() + (e.host() == null ? 0 : e.host().length()));
         String id = e.idIfKnown();
@@ -127,7 +136,7 @@ public final class EventBinary {
             if ((flags & HAS_REPORTED) != 0) {
                 long sec = in.readSigned();
                 int nano = (int) in.readVarint();
-                ZoneOffset off = ZoneOffset.ofTotalSeconds((int) in.readSigned());
+                ZoneOffset off = ZoneOffsets.of((int) in.readSigned());
                 builder.timereported(OffsetDateTime.ofInstant(Instant.ofEpochSecond(sec, nano), off));
             }
             String id = (flags & HAS_ID) != 0 ? in.readString() : null;
@@ -171,6 +180,17 @@ public final class EventBinary {
 
     public static Event decode(byte[] b) {
         return decode(b, 0, b.length);
+    }
+
+    /**
+     * Decodes an event that keeps {@code b} as its encoding, so that passing it on unchanged
+     * ({@link #encodeShared}) costs no new encoding. The caller hands the array over: it MUST NOT
+     * modify it afterwards.
+     */
+    public static Event decodeOwned(byte[] b) {
+        Event e = decode(b, 0, b.length);
+        e.binary(b);
+        return e;
     }
 
     private static void writeValue(Out out, Object v) {
@@ -279,11 +299,17 @@ public final class EventBinary {
         }
 
         void writeVarint(long v) {
+            if (len + 10 > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + 10));
+            }
+            byte[] b = buf;
+            int p = len;
             while ((v & ~0x7FL) != 0) {
-                write((int) ((v & 0x7F) | 0x80));
+                b[p++] = (byte) ((v & 0x7F) | 0x80);
                 v >>>= 7;
             }
-            write((int) v);
+            b[p++] = (byte) v;
+            len = p;
         }
 
         void writeSigned(long v) {
@@ -291,32 +317,14 @@ public final class EventBinary {
         }
 
         void writeString(String s) {
-            // Fast path for ASCII, the common case in logs.
-            int n = s.length();
-            boolean ascii = true;
-            for (int i = 0; i < n; i++) {
-                if (s.charAt(i) >= 0x80) {
-                    ascii = false;
-                    break;
-                }
+            // String.getBytes is an intrinsic bulk copy for the usual Latin-1/ASCII strings.
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            writeVarint(b.length);
+            if (len + b.length > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + b.length));
             }
-            if (ascii) {
-                writeVarint(n);
-                if (len + n > buf.length) {
-                    buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
-                }
-                for (int i = 0; i < n; i++) {
-                    buf[len++] = (byte) s.charAt(i);
-                }
-            } else {
-                byte[] b = s.getBytes(StandardCharsets.UTF_8);
-                writeVarint(b.length);
-                if (len + b.length > buf.length) {
-                    buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + b.length));
-                }
-                System.arraycopy(b, 0, buf, len, b.length);
-                len += b.length;
-            }
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
         }
 
         byte[] toByteArray() {
@@ -343,6 +351,15 @@ public final class EventBinary {
         }
 
         long readVarint() {
+            // Fast path: most varints here are one byte (lengths, counts) or a few (times).
+            int p = pos;
+            if (p < end) {
+                int c = b[p];
+                if (c >= 0) {
+                    pos = p + 1;
+                    return c;
+                }
+            }
             long v = 0;
             for (int shift = 0; shift < 64; shift += 7) {
                 int c = read();

@@ -99,4 +99,18 @@ class EventBinaryTest {
         System.arraycopy(b, 0, framed, 5, b.length);
         assertThat(EventBinary.decode(framed, 5, b.length)).isEqualTo(full());
     }
+
+    @Test
+    void anEventPassedOnUnchangedKeepsTheEncodingItWasDecodedFrom() {
+        Event original = Event.builder().timegenerated(java.time.Instant.parse("2026-12-03T10:00:00Z")).host("h")
+                .appName("app").message("m").build();
+        byte[] bytes = EventBinary.encode(original);
+        Event decoded = EventBinary.decodeOwned(bytes);
+        org.assertj.core.api.Assertions.assertThat(EventBinary.encodeShared(decoded)).isSameAs(bytes);
+        Event changed = decoded.toBuilder().message("other").build();
+        byte[] changedBytes = EventBinary.encodeShared(changed);
+        org.assertj.core.api.Assertions.assertThat(changedBytes).isNotSameAs(bytes);
+        org.assertj.core.api.Assertions.assertThat(EventBinary.decode(changedBytes).message()).isEqualTo("other");
+        org.assertj.core.api.Assertions.assertThat(EventBinary.encode(decoded)).isNotSameAs(bytes).isEqualTo(bytes);
+    }
 }

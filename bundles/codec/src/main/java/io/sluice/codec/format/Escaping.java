@@ -40,6 +40,16 @@ public final class Escaping {
     public static StringBuilder appendEscaped(StringBuilder out, CharSequence s, int from, int to) {
         int n = to;
         int start = from;
+        if (s instanceof String str && from == 0 && to == str.length()) {
+            // The common case, nothing to escape: one bulk copy instead of a copy per character.
+            int i = 0;
+            while (i < n && !isControl(str.charAt(i))) {
+                i++;
+            }
+            if (i == n) {
+                return out.append(str);
+            }
+        }
         for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (isControl(c)) {

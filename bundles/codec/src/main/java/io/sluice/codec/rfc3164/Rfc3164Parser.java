@@ -1,6 +1,7 @@
 package io.sluice.codec.rfc3164;
 
 import io.sluice.api.Event;
+import io.sluice.api.ZoneOffsets;
 import io.sluice.api.codec.EventParser;
 import io.sluice.api.codec.Origin;
 import io.sluice.api.codec.ParseError;
@@ -481,7 +482,7 @@ public final class Rfc3164Parser implements EventParser {
         LocalDateTime ldt = LocalDateTime.of(year, h.tsMonth, h.tsDay, h.tsHour, h.tsMinute, h.tsSecond, h.tsNanos);
         ZoneOffset off;
         if (h.tsOffset != Rfc3164Timestamps.NO_OFFSET) {
-            off = ZoneOffset.ofTotalSeconds(h.tsOffset);
+            off = ZoneOffsets.of(h.tsOffset);
         } else if (fixedOffset != null) {
             off = fixedOffset;
         } else {

@@ -1,6 +1,7 @@
 package io.sluice.codec.rfc5424;
 
 import io.sluice.api.Event;
+import io.sluice.api.ZoneOffsets;
 import io.sluice.api.codec.EventParser;
 import io.sluice.api.codec.Origin;
 import io.sluice.api.codec.ParseError;
@@ -378,7 +379,7 @@ public final class Rfc5424Parser implements EventParser {
             OffsetDateTime time;
             if (offsetSeconds >= -MAX_ZONE_OFFSET_SECONDS && offsetSeconds <= MAX_ZONE_OFFSET_SECONDS) {
                 time = OffsetDateTime.of(year, month, day, hour, minute, second, nanos,
-                        ZoneOffset.ofTotalSeconds(offsetSeconds));
+                        ZoneOffsets.of(offsetSeconds));
             } else {
                 time = OffsetDateTime.of(year, month, day, hour, minute, second, nanos, ZoneOffset.UTC)
                         .minusSeconds(offsetSeconds);

@@ -1,7 +1,6 @@
 package io.sluice.core.bus;
 
 import io.sluice.api.Event;
-import io.sluice.api.EventBinary;
 import io.sluice.api.bus.Batch;
 import io.sluice.api.bus.BatchConsumer;
 import io.sluice.api.bus.Subscription;
@@ -179,28 +178,19 @@ final class ConsumerGroup {
             journal.awaitDurable(Math.max(from, journal.startOffset()), 100, TimeUnit.MILLISECONDS);
             return null;
         }
-        List<Event> events = new ArrayList<>(records.size());
-        for (JournalRecord r : records) {
-            try {
-                events.add(EventBinary.decode(r.payload()));
-            } catch (IllegalArgumentException e) {
-                undecodable.increment();
-                LOG.error("stream {}: record {} cannot be decoded and is skipped: {}", stream, r.offset(),
-                        e.getMessage());
-            }
+        long[] offsets = new long[records.size()];
+        byte[][] payloads = new byte[records.size()][];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = records.get(i).offset();
+            payloads[i] = records.get(i).payload();
         }
-        long first = Math.min(from, records.get(0).offset());
-        long end = records.get(records.size() - 1).offset() + 1;
+        List<Event> events = new EncodedEvents(stream, offsets, payloads, undecodable);
+        long first = Math.min(from, offsets[0]);
+        long end = offsets[offsets.length - 1] + 1;
         synchronized (lock) {
             readOffset = end;
             InFlight b = new InFlight(first, end, events, member, 0);
             inFlight.put(first, b);
-            if (events.isEmpty()) {
-                b.done.set(true);
-                b.acked = true;
-                advance();
-                return null;
-            }
             if (member.closed || members.indexOf(member) < 0) {
                 requeue(b, 0);
                 return null;
@@ -305,7 +295,7 @@ final class ConsumerGroup {
         InFlight(long first, long end, List<Event> events, Member member, int attempts) {
             this.first = first;
             this.end = end;
-            this.events = List.copyOf(events);
+            this.events = events;
             this.member = member;
             this.attempts = attempts;
         }

@@ -49,6 +49,8 @@ public class JournalEventBus implements EventBus, SluiceComponent {
     private static final Pattern STREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
     private final Map<String, StreamLog> streams = new LinkedHashMap<>();
+    /** The same streams, for the lookup on every publish without a lock. */
+    private final Map<String, StreamLog> byName = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counters counters = new Counters();
     private Path directory;
     private JournalConfig journalConfig;
@@ -108,6 +110,7 @@ public class JournalEventBus implements EventBus, SluiceComponent {
         synchronized (streams) {
             all = new ArrayList<>(streams.values());
             streams.clear();
+            byName.clear();
         }
         for (StreamLog s : all) {
             s.close();
@@ -234,9 +237,10 @@ public class JournalEventBus implements EventBus, SluiceComponent {
                     if (h.offsetsReset()) {
                         sb.append(" consumer positions were reset (events delivered again)");
                     }
-                    if (s.undecodable.sum() > 0) {
-                        sb.append(' ').append(s.undecodable.sum()).append(" undecodable event(s) skipped");
-                    }
+                }
+                if (s.undecodable.sum() > 0) {
+                    sb.append("; stream ").append(s.name()).append(": ").append(s.undecodable.sum())
+                            .append(" undecodable event(s) passed on tagged _undecodable");
                 }
             }
         }
@@ -259,6 +263,10 @@ public class JournalEventBus implements EventBus, SluiceComponent {
     }
 
     private StreamLog stream(String name) {
+        StreamLog known = byName.get(name);
+        if (known != null) {
+            return known;
+        }
         checkName("stream", name);
         synchronized (streams) {
             StreamLog s = streams.get(name);
@@ -276,6 +284,7 @@ public class JournalEventBus implements EventBus, SluiceComponent {
                             + directory.resolve(name), e);
                 }
                 streams.put(name, s);
+                byName.put(name, s);
             }
             return s;
         }

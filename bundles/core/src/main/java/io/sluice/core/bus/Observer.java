@@ -47,7 +47,7 @@ final class Observer implements Subscription {
                 }
                 for (JournalRecord r : records) {
                     try {
-                        consumer.accept(EventBinary.decode(r.payload()));
+                        consumer.accept(EventBinary.decodeOwned(r.payload()));
                     } catch (IllegalArgumentException undecodable) {
                         // counted by the consumer groups; an observer only shows what it can
                     }

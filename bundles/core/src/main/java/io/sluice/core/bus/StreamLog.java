@@ -45,13 +45,18 @@ final class StreamLog {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        byte[][] records = new byte[events.size()][];
-        for (int i = 0; i < records.length; i++) {
-            records[i] = EventBinary.encode(events.get(i));
+        byte[][] records;
+        if (events instanceof EncodedEvents stored) {
+            records = stored.records(); // passed on unchanged: the bytes as they were stored
+        } else {
+            records = new byte[events.size()][];
+            for (int i = 0; i < records.length; i++) {
+                records[i] = EventBinary.encodeShared(events.get(i));
+            }
         }
         CompletableFuture<Long> appended;
         try {
-            appended = journal.append(List.of(records));
+            appended = journal.append(java.util.Arrays.asList(records));
         } catch (JournalFullException e) {
             return CompletableFuture.failedFuture(new BusFullException(name, journal.sizeBytes(), journal.maxBytes()));
         }

@@ -32,8 +32,13 @@ final class Segment implements Closeable {
     static final String SUFFIX = ".seg";
     /** A sparse index entry every this many bytes bounds the scan to find an offset. */
     private static final long INDEX_EVERY = 64 * 1024;
-    private static final int MIN_WINDOW = 64 * 1024;
-    private static final int MAX_WINDOW = 1 << 20;
+    private static final int WINDOW = 1 << 20;
+    private static final int MAX_CACHED_WINDOW = 4 << 20;
+    /**
+     * One read window per reading thread (the consumer groups' dispatchers, observers), reused for
+     * every read: a fresh megabyte per read was most of the bus's garbage.
+     */
+    private static final ThreadLocal<ByteBuffer> WINDOWS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(WINDOW));
 
     final long base;
     final Path path;
@@ -294,7 +299,7 @@ final class Segment implements Closeable {
 
         Window(long limit) {
             this.limit = limit;
-            this.buf = ByteBuffer.allocate((int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, limit)));
+            this.buf = WINDOWS.get();
         }
 
         int at(long pos) {
@@ -311,6 +316,9 @@ final class Segment implements Closeable {
             }
             if (n > buf.capacity()) {
                 buf = ByteBuffer.allocate(Math.max(n, Math.min(2 * buf.capacity(), HEADER + maxRecordBytes)));
+                if (buf.capacity() <= MAX_CACHED_WINDOW) {
+                    WINDOWS.set(buf);
+                }
             }
             int want = (int) Math.min(buf.capacity(), limit - pos);
             int got = 0;

@@ -31,9 +31,10 @@ public class FilterStage implements SluiceComponent {
 
     @ObjectClassDefinition(name = "Sluice filter stage", description = "Moves events from ingest to events.")
     public @interface Config {
-        @AttributeDefinition(description = "Members of the filter group, each working on one batch at a time.",
-                min = "1")
-        int workers() default 2;
+        @AttributeDefinition(description = "Members of the filter group, each working on one batch at a time. "
+                + "With one, events keep their order from ingest to events; with more, batches are processed in "
+                + "parallel and may overtake each other.", min = "1")
+        int workers() default 1;
 
         @AttributeDefinition(description = "Largest batch a worker takes, in events.", min = "1")
         int batchSize() default 1000;

@@ -253,4 +253,50 @@ class JournalEventBusTest {
         assertThat(second.streams()).contains("ingest");
         assertThat(second.stats("ingest").depth()).isEqualTo(10);
     }
+
+    @Test
+    void aBatchPassedOnUnchangedIsRepublishedAsStoredAndStillReadsBack() throws Exception {
+        JournalEventBus bus = open();
+        bus.publish("ingest", numbered(0, 300)).toCompletableFuture().get();
+        bus.subscribe("ingest", "relay", 100, batch -> bus.publish("events", batch.events())
+                .whenComplete((ok, error) -> {
+                    if (error == null) {
+                        batch.ack();
+                    } else {
+                        batch.nack(error);
+                    }
+                }));
+        List<Integer> out = new CopyOnWriteArrayList<>();
+        bus.subscribe("events", "reader", 1000, batch -> {
+            batch.events().forEach(e -> out.add(number(e)));
+            batch.ack();
+        });
+        await().until(() -> out.size() == 300);
+        assertThat(out).isEqualTo(IntStream.range(0, 300).boxed().toList());
+    }
+
+    @Test
+    void anUndecodableRecordIsPassedOnAsATaggedEventNotDropped() throws Exception {
+        JournalEventBus bus = open();
+        bus.publish("events", numbered(0, 2)).toCompletableFuture().get();
+        bus.close();
+        buses.remove(bus);
+        // a record from an incompatible writer: valid journal framing, unknown event encoding
+        try (io.sluice.core.journal.Journal j = io.sluice.core.journal.Journal.open(dir.resolve("events"),
+                new io.sluice.core.journal.JournalConfig(1 << 20, 1L << 30, true, 1 << 20))) {
+            j.append(List.of(new byte[] {99, 1, 2, 3})).get();
+        }
+        JournalEventBus again = open();
+        List<Event> got = new CopyOnWriteArrayList<>();
+        again.subscribe("events", "g", 100, batch -> {
+            got.addAll(batch.events());
+            batch.ack();
+        });
+        await().until(() -> got.size() == 3);
+        Event odd = got.get(2);
+        assertThat(odd.tags()).contains("_undecodable");
+        assertThat(odd.message()).contains("offset 2").contains("events");
+        assertThat(odd.fields()).containsKey("raw_base64");
+        assertThat(again.stateDetail()).contains("1 undecodable event(s) passed on tagged _undecodable");
+    }
 }

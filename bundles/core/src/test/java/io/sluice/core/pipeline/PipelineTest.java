@@ -72,6 +72,27 @@ class PipelineTest {
     }
 
     @Test
+    void withOneFilterWorkerEventsReachTheShipperInTheOrderTheyWerePublished() throws Exception {
+        filter.stop();
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "1", "batchSize", "100"))
+                .to(FilterStage.Config.class));
+        List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingShipper ordered = new RecordingShipper("ordered") {
+            @Override
+            public CompletionStage<Void> ship(List<Event> events) {
+                events.forEach(e -> order.add(e.message()));
+                return super.ship(events);
+            }
+        };
+        shippers.addShipper(ordered);
+        for (int i = 0; i < 50; i++) {
+            bus.publish(EventBus.INGEST, numbered(i * 100, 100));
+        }
+        await().until(() -> order.size() == 5000);
+        assertThat(order).isEqualTo(IntStream.range(0, 5000).mapToObj(i -> "m" + i).toList());
+    }
+
+    @Test
     void aFailingShipperHoldsBackOnlyItselfAndCatchesUpWhenItRecovers() throws Exception {
         RecordingShipper healthy = new RecordingShipper("healthy");
         RecordingShipper broken = new RecordingShipper("broken");
@@ -102,7 +123,7 @@ class PipelineTest {
         assertThat(back.messages).contains("m100", "m199").doesNotContain("m0");
     }
 
-    static final class RecordingShipper implements EventShipper {
+    static class RecordingShipper implements EventShipper {
         final String name;
         final Set<String> messages = ConcurrentHashMap.newKeySet();
         final Counters counters = new Counters();

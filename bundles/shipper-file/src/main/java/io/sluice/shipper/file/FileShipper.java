@@ -164,17 +164,18 @@ public class FileShipper implements EventShipper {
             if (formatter == null) {
                 throw new IOException("no formatter for format '" + format + "' (feature sluice-codec, or a plugin)");
             }
-            Map<Path, StringBuilder> byFile = new LinkedHashMap<>();
+            // Grouped by rendered path: Path objects are made once per file per batch, not per event.
+            Map<String, StringBuilder> byFile = new LinkedHashMap<>();
             for (Event e : events) {
-                StringBuilder sb = byFile.computeIfAbsent(template.resolve(directory, e), p -> new StringBuilder(4096));
+                StringBuilder sb = byFile.computeIfAbsent(template.render(e), p -> new StringBuilder(8192));
                 formatter.format(e, sb);
                 sb.append('\n');
             }
             List<LogFile> written = new ArrayList<>(byFile.size());
             long bytes = 0;
-            for (Map.Entry<Path, StringBuilder> f : byFile.entrySet()) {
+            for (Map.Entry<String, StringBuilder> f : byFile.entrySet()) {
                 byte[] data = f.getValue().toString().getBytes(StandardCharsets.UTF_8);
-                LogFile file = fileFor(f.getKey(), data.length);
+                LogFile file = fileFor(PathTemplate.resolve(directory, f.getKey()), data.length);
                 file.write(ByteBuffer.wrap(data));
                 written.add(file);
                 bytes += data.length;

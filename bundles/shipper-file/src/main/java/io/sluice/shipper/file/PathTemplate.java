@@ -126,18 +126,28 @@ final class PathTemplate {
         return e.timegenerated().atZone(zone);
     }
 
-    /** The file of {@code event}, under {@code directory}. */
-    Path resolve(Path directory, Event event) {
+    /** The path of {@code event}'s file relative to the directory, as text. */
+    String render(Event event) {
         StringBuilder sb = new StringBuilder(64);
         for (Function<Event, String> p : parts) {
             sb.append(p.apply(event));
         }
-        Path p = directory.resolve(sb.toString()).normalize();
+        return sb.toString();
+    }
+
+    /** A rendered path, under {@code directory}. */
+    static Path resolve(Path directory, String rendered) {
+        Path p = directory.resolve(rendered).normalize();
         if (!p.startsWith(directory)) {
             // Cannot happen with sanitized values and a checked template; kept as the last guard.
             throw new IllegalStateException("path " + p + " is outside " + directory);
         }
         return p;
+    }
+
+    /** The file of {@code event}, under {@code directory}. */
+    Path resolve(Path directory, Event event) {
+        return resolve(directory, render(event));
     }
 
     static String sanitize(String value) {

@@ -69,7 +69,9 @@ public final class Batcher {
         if (pending.size() >= maxBatch && inFlight == null) {
             publishPending();
         }
-        update();
+        if (pending.size() >= maxPending) {
+            update();
+        }
         return true;
     }
 
@@ -84,7 +86,10 @@ public final class Batcher {
         if (pending.size() >= maxBatch && inFlight == null) {
             publishPending();
         }
-        update();
+        // Per event only the cheap check; the bus and listener limits are looked at per read burst.
+        if (pending.size() >= maxPending) {
+            update();
+        }
     }
 
     /** Publishes what waits, if nothing is in flight; call when a read burst ends. */

@@ -8,6 +8,7 @@ import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.sluice.api.Event;
 import java.net.SocketAddress;
+import java.time.Instant;
 
 /**
  * Datagram transports (UDP, Unix datagram): one message per datagram (a trailing LF, CR or NUL is
@@ -22,6 +23,7 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
     private final int maxBatch;
     private final int maxPending;
     private Batcher batcher;
+    private Instant readAt;
 
     public DatagramHandler(Ingest ingest, Clients clients, String protocol, int maxFrameBytes, int maxBatch,
             int maxPending) {
@@ -86,7 +88,10 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
                 client.received(len);
                 return;
             }
-            Event e = ingest.parse(content.slice(content.readerIndex(), len), peer.host(), client);
+            if (readAt == null) {
+                readAt = Instant.now();
+            }
+            Event e = ingest.parse(content.slice(content.readerIndex(), len), peer.host(), client, readAt);
             if (e != null && !batcher.offer(e)) {
                 ingest.counters().dropped.increment();
             }
@@ -97,6 +102,7 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        readAt = null;
         batcher.flush();
     }
 

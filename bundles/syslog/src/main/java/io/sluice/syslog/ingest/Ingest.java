@@ -71,9 +71,10 @@ public final class Ingest {
 
     /**
      * Parses one frame: the event, or null when the frame is not a message (counted as failed and
-     * logged with the peer). Does not release the frame.
+     * logged with the peer). Does not release the frame. {@code receivedAt} becomes the event's
+     * {@code timegenerated}: handlers read the clock once per read burst, not once per message.
      */
-    public Event parse(ByteBuf frame, String peerHost, ClientRecord client) {
+    public Event parse(ByteBuf frame, String peerHost, ClientRecord client, Instant receivedAt) {
         int len = frame.readableBytes();
         counters.received.increment();
         counters.bytes.add(len);
@@ -92,7 +93,7 @@ public final class Ingest {
             frame.getBytes(frame.readerIndex(), data, 0, len);
             offset = 0;
         }
-        ParseResult r = parser.parse(data, offset, len, new Origin(peerHost, Instant.now()));
+        ParseResult r = parser.parse(data, offset, len, new Origin(peerHost, receivedAt));
         if (r.isSuccess()) {
             client.parsed();
             return r.event();

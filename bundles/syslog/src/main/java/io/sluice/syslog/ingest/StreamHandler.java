@@ -7,6 +7,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.sluice.api.Event;
 import io.sluice.syslog.frame.SyslogFrameException;
 import java.io.IOException;
+import java.time.Instant;
 
 /**
  * The end of a stream connection's pipeline: parses each frame and hands the events to the
@@ -22,6 +23,8 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
     private ClientRecord client;
     private Batcher batcher;
     private String peerHost;
+    /** The receive time of the frames of the current read burst; null between bursts. */
+    private Instant readAt;
 
     public StreamHandler(Ingest ingest, Clients clients, String protocol, int maxBatch, int maxPending) {
         this.ingest = ingest;
@@ -45,7 +48,10 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         try {
-            Event e = ingest.parse(frame, peerHost, client);
+            if (readAt == null) {
+                readAt = Instant.now();
+            }
+            Event e = ingest.parse(frame, peerHost, client, readAt);
             if (e != null) {
                 batcher.add(e);
             }
@@ -56,6 +62,7 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        readAt = null;
         batcher.flush();
     }
 
