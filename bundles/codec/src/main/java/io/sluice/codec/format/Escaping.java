@@ -26,6 +26,36 @@ public final class Escaping {
     private Escaping() {
     }
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * False only if {@code s} has no control character; true means "maybe" (then look closely).
+     * Works on the ISO-8859-1 bytes (a bulk copy for the usual Latin-1 strings; characters above
+     * U+00FF become '?', which is not a control), eight bytes at a time: a byte below 0x20 or equal
+     * to 0x7F sets a flag bit (borrows can only add flags above a byte that already set one).
+     */
+    static boolean mayHaveControl(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int n = b.length;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = (long) LONGS.get(b, i);
+            long below20 = (x - 0x2020202020202020L) & ~x & 0x8080808080808080L;
+            long y = x ^ 0x7F7F7F7F7F7F7F7FL;
+            long del = (y - 0x0101010101010101L) & ~y & 0x8080808080808080L;
+            if ((below20 | del) != 0) {
+                return true;
+            }
+        }
+        for (; i < n; i++) {
+            if (b[i] >= 0 && (b[i] < 0x20 || b[i] == 0x7F)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True for the characters written as {@code #ooo}: C0 controls and DEL. */
     public static boolean isControl(char c) {
         return c < 0x20 || c == 0x7F;
@@ -40,15 +70,9 @@ public final class Escaping {
     public static StringBuilder appendEscaped(StringBuilder out, CharSequence s, int from, int to) {
         int n = to;
         int start = from;
-        if (s instanceof String str && from == 0 && to == str.length()) {
+        if (s instanceof String str && from == 0 && to == str.length() && !mayHaveControl(str)) {
             // The common case, nothing to escape: one bulk copy instead of a copy per character.
-            int i = 0;
-            while (i < n && !isControl(str.charAt(i))) {
-                i++;
-            }
-            if (i == n) {
-                return out.append(str);
-            }
+            return out.append(str);
         }
         for (int i = from; i < n; i++) {
             char c = s.charAt(i);

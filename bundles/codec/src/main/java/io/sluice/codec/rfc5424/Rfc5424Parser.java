@@ -9,6 +9,8 @@ import io.sluice.api.codec.ParseError.Kind;
 import io.sluice.api.codec.ParseResult;
 import io.sluice.api.codec.ParserOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -60,6 +62,26 @@ import java.util.Objects;
  * <p>Thread-safe and stateless; it keeps no reference to the bytes it is given.
  */
 public final class Rfc5424Parser implements EventParser {
+    /**
+     * The date of the last timestamp parsed: consecutive messages mostly share their day, and making
+     * a LocalDate (with its validation) was a noticeable part of each parse. Racy by design: the
+     * holder is immutable, and a thread seeing an older one only builds the date again.
+     */
+    private DateCache lastDate = new DateCache(1970, 1, 1, LocalDate.of(1970, 1, 1));
+
+    private record DateCache(int year, int month, int day, LocalDate date) {
+    }
+
+    private LocalDate date(int year, int month, int day) {
+        DateCache c = lastDate;
+        if (c.year == year && c.month == month && c.day == day) {
+            return c.date;
+        }
+        LocalDate d = LocalDate.of(year, month, day);
+        lastDate = new DateCache(year, month, day, d);
+        return d;
+    }
+
     /** The format name. */
     public static final String FORMAT = "rfc5424";
     /** Field holding the VERSION of a message whose version is not 1. */
@@ -102,11 +124,12 @@ public final class Rfc5424Parser implements EventParser {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(origin, "origin");
         Objects.checkFromIndexSize(offset, length, data.length);
-        return new Scan(data, offset, offset + length, origin, options).run();
+        return new Scan(this, data, offset, offset + length, origin, options).run();
     }
 
     /** The state of one parse. Not shared between threads. */
     private static final class Scan {
+        private final Rfc5424Parser parser;
         private final byte[] b;
         private final int start;
         private final int rawEnd;
@@ -128,7 +151,8 @@ public final class Rfc5424Parser implements EventParser {
         private String errorMessage;
         private int errorPos;
 
-        Scan(byte[] b, int start, int rawEnd, Origin origin, ParserOptions options) {
+        Scan(Rfc5424Parser parser, byte[] b, int start, int rawEnd, Origin origin, ParserOptions options) {
+            this.parser = parser;
             this.b = b;
             this.start = start;
             this.rawEnd = rawEnd;
@@ -378,7 +402,7 @@ public final class Rfc5424Parser implements EventParser {
             }
             OffsetDateTime time;
             if (offsetSeconds >= -MAX_ZONE_OFFSET_SECONDS && offsetSeconds <= MAX_ZONE_OFFSET_SECONDS) {
-                time = OffsetDateTime.of(year, month, day, hour, minute, second, nanos,
+                time = OffsetDateTime.of(parser.date(year, month, day), LocalTime.of(hour, minute, second, nanos),
                         ZoneOffsets.of(offsetSeconds));
             } else {
                 time = OffsetDateTime.of(year, month, day, hour, minute, second, nanos, ZoneOffset.UTC)

@@ -81,4 +81,35 @@ class EscapingTest {
     void sdValuesBackslashQuoteBackslashAndBracket() {
         assertThat(Escaping.appendSdValue(new StringBuilder(), "a\"b\\c]d[e\nf")).hasToString("a\\\"b\\\\c\\]d[e#012f");
     }
+
+    @org.junit.jupiter.api.Test
+    void wordAtATimeControlScanAgreesWithTheCharacterByCharacterDefinition() {
+        java.util.Random r = new java.util.Random(7);
+        char[] alphabet = {'a', 'Z', ' ', '~', '\u007f', '\u0000', '\u001f', '\t', '\n', '\u0080', '\u00e9', '\u20ac',
+            '\u00ff', '!', '\u0020'};
+        for (int round = 0; round < 20_000; round++) {
+            int len = r.nextInt(40);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < len; i++) {
+                // mostly printable, sometimes a control, anywhere in a word
+                sb.append(r.nextInt(10) == 0 ? alphabet[r.nextInt(alphabet.length)] : (char) ('a' + r.nextInt(26)));
+            }
+            String s = sb.toString();
+            boolean exact = s.chars().anyMatch(c -> Escaping.isControl((char) c));
+            if (exact) {
+                org.assertj.core.api.Assertions.assertThat(Escaping.mayHaveControl(s)).as(s).isTrue();
+            }
+            StringBuilder reference = new StringBuilder();
+            for (char c : s.toCharArray()) {
+                if (Escaping.isControl(c)) {
+                    reference.append('#').append(String.format("%03o", (int) c));
+                } else {
+                    reference.append(c);
+                }
+            }
+            org.assertj.core.api.Assertions.assertThat(Escaping.escape(s)).as(s).isEqualTo(reference.toString());
+        }
+        org.assertj.core.api.Assertions.assertThat(Escaping.mayHaveControl("plain ascii text of some length")).isFalse();
+        org.assertj.core.api.Assertions.assertThat(Escaping.mayHaveControl("caf\u00e9 \u20ac 100 and more text")).isFalse();
+    }
 }
