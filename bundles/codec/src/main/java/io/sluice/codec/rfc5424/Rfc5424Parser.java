@@ -402,7 +402,9 @@ public final class Rfc5424Parser implements EventParser {
             }
             OffsetDateTime time;
             if (offsetSeconds >= -MAX_ZONE_OFFSET_SECONDS && offsetSeconds <= MAX_ZONE_OFFSET_SECONDS) {
-                time = OffsetDateTime.of(parser.date(year, month, day), LocalTime.of(hour, minute, second, nanos),
+                // Fields already range-checked by the scan: one nano-of-day value, one validation.
+                time = OffsetDateTime.of(parser.date(year, month, day), LocalTime.ofNanoOfDay(
+                        ((hour * 60L + minute) * 60L + second) * 1_000_000_000L + nanos),
                         ZoneOffsets.of(offsetSeconds));
             } else {
                 time = OffsetDateTime.of(year, month, day, hour, minute, second, nanos, ZoneOffset.UTC)

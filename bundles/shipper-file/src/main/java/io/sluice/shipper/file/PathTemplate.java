@@ -3,7 +3,8 @@ package io.sluice.shipper.file;
 import io.sluice.api.Event;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
+import java.time.LocalDate;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,11 +30,13 @@ final class PathTemplate {
 
     private final String text;
     private final List<Function<Event, String>> parts = new ArrayList<>();
-    private final ZoneId zone;
+    private final ZoneRules rules;
+    private final int fixedOffset;
 
     PathTemplate(String text, ZoneId zone) {
         this.text = text;
-        this.zone = zone;
+        this.rules = zone.getRules();
+        this.fixedOffset = rules.isFixedOffset() ? rules.getOffset(java.time.Instant.EPOCH).getTotalSeconds() : 0;
         if (text.isBlank()) {
             throw new IllegalArgumentException("path template is empty");
         }
@@ -104,26 +107,55 @@ final class PathTemplate {
             case "SEVERITY":
                 return e -> e.severity().name().toLowerCase(Locale.ROOT);
             case "DATE":
-                return e -> {
-                    ZonedDateTime t = time(e);
-                    return String.format("%04d-%02d-%02d", t.getYear(), t.getMonthValue(), t.getDayOfMonth());
-                };
+                return e -> day(e).date;
             case "YEAR":
-                return e -> String.format("%04d", time(e).getYear());
+                return e -> day(e).year;
             case "MONTH":
-                return e -> String.format("%02d", time(e).getMonthValue());
+                return e -> day(e).month;
             case "DAY":
-                return e -> String.format("%02d", time(e).getDayOfMonth());
+                return e -> day(e).day;
             case "HOUR":
-                return e -> String.format("%02d", time(e).getHour());
+                return e -> {
+                    long local = e.timegenerated().getEpochSecond() + offsetSeconds(e);
+                    return TWO_DIGITS[(int) (Math.floorMod(local, 86_400L) / 3600)];
+                };
             default:
                 throw new IllegalArgumentException("path template '" + text + "': unknown variable '" + name
                         + "' (known: SOURCE HOST APP_NAME FACILITY SEVERITY DATE YEAR MONTH DAY HOUR)");
         }
     }
 
-    private ZonedDateTime time(Event e) {
-        return e.timegenerated().atZone(zone);
+    private static final String[] TWO_DIGITS = new String[24];
+
+    static {
+        for (int h = 0; h < 24; h++) {
+            TWO_DIGITS[h] = String.format("%02d", h);
+        }
+    }
+
+    /** The parts of one local day, formatted once. */
+    private record Day(long epochDay, String date, String year, String month, String day) {
+    }
+
+    /** The day of the last event seen: consecutive events share it (racy, immutable holder). */
+    private Day lastDay = new Day(Long.MIN_VALUE, "", "", "", "");
+
+    private int offsetSeconds(Event e) {
+        return rules.isFixedOffset() ? fixedOffset : rules.getOffset(e.timegenerated()).getTotalSeconds();
+    }
+
+    private Day day(Event e) {
+        long epochDay = Math.floorDiv(e.timegenerated().getEpochSecond() + offsetSeconds(e), 86_400L);
+        Day d = lastDay;
+        if (d.epochDay != epochDay) {
+            LocalDate date = LocalDate.ofEpochDay(epochDay);
+            String y = String.format("%04d", date.getYear());
+            String m = String.format("%02d", date.getMonthValue());
+            String dd = String.format("%02d", date.getDayOfMonth());
+            d = new Day(epochDay, y + "-" + m + "-" + dd, y, m, dd);
+            lastDay = d;
+        }
+        return d;
     }
 
     /** The path of {@code event}'s file relative to the directory, as text. */
