@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.sluice.api.bus.EventBus;
 import io.sluice.api.component.Receiver;
 import io.sluice.api.component.SluiceComponent;
@@ -96,14 +97,20 @@ public class UdpListener extends Listener {
 
     @Override
     protected ChannelFuture open(Settings s) {
+        // One byte more than allowed, so that a longer datagram shows as too long, not cut.
+        int datagram = Math.min(s.maxFrameBytes() + 1, MAX_DATAGRAM + 1);
         Bootstrap b = new Bootstrap()
                 .group(transports.group())
                 .channel(transports.datagram())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                // One byte more than allowed, so that a longer datagram shows as too long, not cut.
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
-                        Math.min(s.maxFrameBytes() + 1, MAX_DATAGRAM + 1)))
                 .handler(datagramHandler());
+        if (transports.epoll()) {
+            // recvmmsg: up to 16 datagrams per system call, each into its own slice of one buffer.
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, datagram)
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram * 16));
+        } else {
+            b.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(datagram));
+        }
         if (s.receiveBufferBytes() > 0) {
             b.option(ChannelOption.SO_RCVBUF, s.receiveBufferBytes());
         }
