@@ -119,6 +119,39 @@ public class BundleLifecycleITest {
         assertTrue(sent, sent.contains("Sent 3 message(s) over tcp"));
     }
 
+    @Test
+    public void sluiceTailFollowsEventsAsTheyArrive() throws Exception {
+        awaitRunning("tcp-main");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = sessions.create(System.in, out, out);
+        Thread tail = new Thread(() -> {
+            try {
+                session.execute("sluice:tail -n 2 -o json " + run);
+            } catch (Exception e) {
+                e.printStackTrace(out);
+            }
+        });
+        tail.start();
+        try {
+            // tail shows what arrives after it starts: keep sending until it has seen two matching lines
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                send(run, 0, 1);
+                send("other" + run.substring(5), 0, 1);
+                return !tail.isAlive();
+            });
+        } finally {
+            session.close();
+        }
+        String shown = bytes.toString(StandardCharsets.UTF_8);
+        List<String> lines = shown.lines().filter(l -> l.startsWith("{")).collect(Collectors.toList());
+        assertEquals(shown, 2, lines.size());
+        for (String line : lines) {
+            assertTrue(line, line.contains("\"message\":\"" + run + " 0\"") && line.contains("\"app_name\":\"lifecycle\""));
+        }
+    }
+
     private String execute(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
