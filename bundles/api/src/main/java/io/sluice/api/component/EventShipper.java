@@ -17,12 +17,26 @@ import java.util.concurrent.CompletionStage;
  */
 public interface EventShipper extends SluiceComponent {
 
-    /** Ships a batch, in order. Called by one thread at a time per shipper. */
+    /**
+     * Ships a batch. Calls come from one thread at a time, in stream order; with
+     * {@link #maxInFlight()} above 1, the next call may come before the previous batch completed. An
+     * implementation that writes synchronously inside {@code ship} and completes later (e.g. after
+     * an fsync) therefore keeps the stream's order at its destination.
+     */
     CompletionStage<Void> ship(List<Event> events);
 
     /** Largest batch this shipper wants. */
     default int maxBatch() {
         return 1000;
+    }
+
+    /**
+     * Batches this shipper may hold at once, not yet completed: above 1, the next batch is handed
+     * over while the destination confirms the previous one (pipelining). After a failure, batches
+     * handed over later may complete before the failed one is retried (still at least once).
+     */
+    default int maxInFlight() {
+        return 1;
     }
 
     @Override

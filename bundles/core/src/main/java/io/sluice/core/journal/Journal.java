@@ -47,6 +47,9 @@ public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final Pattern SEGMENT = Pattern.compile("\\d{20}\\" + Segment.SUFFIX);
     private static final int WRITE_BUFFER = 4 << 20;
+    /** Consumed segment files kept to be written over as the next segments (see {@link Segment}). */
+    static final int MAX_SPARES = 2;
+    static final String SPARE_PREFIX = "spare-";
 
     private final Path dir;
     private final JournalConfig config;
@@ -54,6 +57,9 @@ public final class Journal implements AutoCloseable {
     /** Segments by base offset; the last is the one being written. */
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private final Map<String, Long> positions = new LinkedHashMap<>();
+    /** Spare segment files, guarded by segmentsLock's write lock. */
+    private final ArrayDeque<Path> spares = new ArrayDeque<>();
+    private long spareSequence;
     private final Object appendLock = new Object();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Object durableLock = new Object();
@@ -93,8 +99,20 @@ public final class Journal implements AutoCloseable {
     private void recover() throws IOException {
         List<Path> files = new ArrayList<>();
         try (var list = Files.list(dir)) {
-            list.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches()).forEach(files::add);
+            for (Path p : (Iterable<Path>) list::iterator) {
+                String name = p.getFileName().toString();
+                if (SEGMENT.matcher(name).matches()) {
+                    files.add(p);
+                } else if (name.startsWith(SPARE_PREFIX)) {
+                    if (spares.size() < MAX_SPARES && Files.size(p) > 0) {
+                        spares.add(p);
+                    } else {
+                        Files.delete(p);
+                    }
+                }
+            }
         }
+        spareSequence = System.currentTimeMillis();
         Collections.sort(files);
         long highestBase = 0;
         List<Path> nonEmpty = new ArrayList<>(); // and the last one, even if empty
@@ -118,12 +136,11 @@ public final class Journal implements AutoCloseable {
             Path p = nonEmpty.get(i);
             long base = Long.parseLong(p.getFileName().toString().substring(0, 20));
             boolean last = i == nonEmpty.size() - 1;
-            long fileSize = Files.size(p);
             Segment s = Segment.recover(p, base, config.maxRecordBytes(), last, this::onDamage);
-            if (last && s.size() < fileSize) {
-                truncatedBytes += fileSize - s.size();
+            if (s.cut() > 0) {
+                truncatedBytes += s.cut();
                 LOG.warn("journal {}: cut {} bytes of an incomplete or damaged write from the end of {}", dir,
-                        fileSize - s.size(), p.getFileName());
+                        s.cut(), p.getFileName());
             }
             if (previous != null && previous.damagedTail() && previous.lastOffset() + 1 < base) {
                 // The previous segment ended in damage: the offsets up to this base are lost.
@@ -218,6 +235,8 @@ public final class Journal implements AutoCloseable {
     private void writeLoop() {
         ByteBuffer buf = ByteBuffer.allocate(WRITE_BUFFER);
         List<Pending> batch = new ArrayList<>();
+        long window = TimeUnit.MICROSECONDS.toNanos(config.groupCommitMicros());
+        long lastSync = System.nanoTime() - window;
         while (true) {
             synchronized (appendLock) {
                 while (pending.isEmpty() && !closed) {
@@ -227,6 +246,20 @@ public final class Journal implements AutoCloseable {
                         // closing: drain what is there
                     }
                 }
+                // Group commit: within the window since the last sync, let more appends join this one
+                // (unless enough already waits to fill a write, or the journal is closing).
+                long due = lastSync + window;
+                while (!closed && pendingBytes.get() < WRITE_BUFFER / 2) {
+                    long left = due - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(appendLock, left);
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                }
                 if (pending.isEmpty()) {
                     return;
                 }
@@ -234,6 +267,7 @@ public final class Journal implements AutoCloseable {
                 pending.clear();
             }
             buf = writeBatch(batch, buf);
+            lastSync = System.nanoTime();
             batch.clear();
         }
     }
@@ -314,7 +348,15 @@ public final class Journal implements AutoCloseable {
     }
 
     private void roll(long base) throws IOException {
-        Segment next = Segment.create(dir, base, config.maxRecordBytes(), this::onDamage);
+        Path spare;
+        segmentsLock.writeLock().lock();
+        try {
+            spare = spares.pollFirst();
+        } finally {
+            segmentsLock.writeLock().unlock();
+        }
+        Segment next = spare != null ? Segment.reuse(spare, dir, base, config.maxRecordBytes(), this::onDamage)
+                : Segment.create(dir, base, config.maxRecordBytes(), this::onDamage);
         syncDirectory(dir);
         segmentsLock.writeLock().lock();
         try {
@@ -445,9 +487,24 @@ public final class Journal implements AutoCloseable {
         for (Segment s : doomed) {
             long size = s.size();
             s.close();
-            Files.deleteIfExists(s.path);
             diskBytes.addAndGet(-size);
-            LOG.debug("journal {}: deleted consumed segment {}", dir, s);
+            Path spare = null;
+            segmentsLock.writeLock().lock();
+            try {
+                if (spares.size() < MAX_SPARES && !closed) {
+                    spare = dir.resolve(SPARE_PREFIX + (spareSequence++));
+                    Files.move(s.path, spare, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    spares.add(spare);
+                }
+            } finally {
+                segmentsLock.writeLock().unlock();
+            }
+            if (spare == null) {
+                Files.deleteIfExists(s.path);
+                LOG.debug("journal {}: deleted consumed segment {}", dir, s);
+            } else {
+                LOG.debug("journal {}: kept consumed segment {} to write over", dir, s);
+            }
         }
     }
 

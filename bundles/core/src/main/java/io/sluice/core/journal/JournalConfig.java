@@ -9,9 +9,22 @@ package io.sluice.core.journal;
  * @param fsync whether an append completes only after {@code fdatasync}; without it, a power loss
  *     (not a process crash) can lose appended records
  * @param maxRecordBytes largest record payload
+ * @param groupCommitMicros the shortest time between two syncs: appends that arrive within it wait
+ *     and share the next write and fsync (fewer, larger syncs; at most this much added latency);
+ *     0 syncs whenever something waits
  */
-public record JournalConfig(long segmentBytes, long maxBytes, boolean fsync, int maxRecordBytes) {
+public record JournalConfig(long segmentBytes, long maxBytes, boolean fsync, int maxRecordBytes,
+        long groupCommitMicros) {
+
+    /** Without a group commit window: every write is synced as soon as the previous one is. */
+    public JournalConfig(long segmentBytes, long maxBytes, boolean fsync, int maxRecordBytes) {
+        this(segmentBytes, maxBytes, fsync, maxRecordBytes, 0);
+    }
+
     public JournalConfig {
+        if (groupCommitMicros < 0 || groupCommitMicros > 1_000_000) {
+            throw new IllegalArgumentException("groupCommitMicros (" + groupCommitMicros + ") must be 0 to 1000000");
+        }
         if (segmentBytes < 4096) {
             throw new IllegalArgumentException("segmentBytes (" + segmentBytes + ") must be at least 4096");
         }

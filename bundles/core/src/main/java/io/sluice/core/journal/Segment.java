@@ -25,6 +25,12 @@ import java.util.zip.CRC32C;
  * position where a whole valid record starts (its magic, a plausible length, an offset above the
  * last good one, and its checksum). Damaged ranges are remembered so that each is reported once.
  * The file name is the offset of its first record, zero-padded to 20 digits, plus {@code .seg}.
+ *
+ * <p>Segment files are recycled: a consumed one becomes the next one and is written over from the
+ * start (writing into pages the cache already holds is many times cheaper than into new ones, and
+ * an fdatasync that changes no file size commits no metadata). What follows the last record written
+ * since is stale: whole, checksummed records with offsets below the segment's first offset. Recovery
+ * takes the first such record as the end of the data, not as damage.
  */
 final class Segment implements Closeable {
     static final int MAGIC = 0x534C4A31;
@@ -63,6 +69,10 @@ final class Segment implements Closeable {
     private long lastIndexedPosition = -INDEX_EVERY;
     /** Recovery found damage running to the end of the file (left in place: not the last segment). */
     private boolean damagedTail;
+    /** Where recovery found stale records from the file's previous use (the end of the data), or -1. */
+    private long staleFrom = -1;
+    /** Bytes recovery cut from the end of the file (an interrupted write). */
+    private long cut;
 
     /** Told about each damaged range once, with the number of record offsets it hides (may be 0). */
     interface DamageListener {
@@ -93,6 +103,18 @@ final class Segment implements Closeable {
     }
 
     /**
+     * Makes a consumed segment file (a spare) the new segment starting at {@code base}: renamed, and
+     * written over from its start.
+     */
+    static Segment reuse(Path spare, Path dir, long base, int maxRecordBytes, DamageListener damage)
+            throws IOException {
+        Path p = dir.resolve(fileName(base));
+        java.nio.file.Files.move(spare, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new Segment(p, base, ch, maxRecordBytes, damage);
+    }
+
+    /**
      * Opens an existing segment and scans it whole: builds the index, finds damage (reported to the
      * listener) and the end of the last valid record. A damaged tail (no valid record after it) is
      * cut off when {@code truncateTail}; otherwise it stays a damaged range that readers skip.
@@ -107,15 +129,22 @@ final class Segment implements Closeable {
         s.size = fileSize;
         s.readable = fileSize;
         long[] last = {base - 1};
-        long end = s.scan(0, fileSize, base, truncateTail, (offset, position, buf, at, len) -> {
+        long end = s.scan(0, fileSize, base, truncateTail, true, (offset, position, buf, at, len) -> {
             last[0] = offset;
             s.noteIndex(offset, position);
             return true;
         });
         s.lastOffset = last[0];
+        if (s.staleFrom >= 0 && end == s.staleFrom) {
+            // A recycled file: the data ends where its previous use begins. Keep the file's length.
+            s.size = end;
+            s.readable = end;
+            return s;
+        }
         Map.Entry<Long, Long> lastDamage = s.damaged.lastEntry();
         s.damagedTail = lastDamage != null && lastDamage.getValue() >= fileSize;
         if (truncateTail && end < fileSize) {
+            s.cut = fileSize - end;
             ch.truncate(end);
             ch.force(true);
             s.size = end;
@@ -131,6 +160,11 @@ final class Segment implements Closeable {
 
     long size() {
         return size;
+    }
+
+    /** Bytes recovery cut from the end of this file. */
+    long cut() {
+        return cut;
     }
 
     /** Offset of the last valid record, or {@code base - 1} when there is none. */
@@ -198,7 +232,8 @@ final class Segment implements Closeable {
         long limit = readable;
         int before = out.size();
         long[] bytes = {0};
-        long end = scan(start == null ? 0 : start.getValue(), limit, base, false, (offset, position, buf, at, len) -> {
+        long end = scan(start == null ? 0 : start.getValue(), limit, base, false, false,
+                (offset, position, buf, at, len) -> {
             if (offset < from) {
                 return true;
             }
@@ -225,7 +260,8 @@ final class Segment implements Closeable {
      * @param tailIsTorn when damage runs to {@code limit}, do not report it (the caller cuts it)
      * @return the position after the last record visited, or where the visitor stopped
      */
-    private long scan(long from, long limit, long minOffset, boolean tailIsTorn, Visitor visitor) throws IOException {
+    private long scan(long from, long limit, long minOffset, boolean tailIsTorn, boolean endAtStale, Visitor visitor)
+            throws IOException {
         Window w = new Window(limit);
         long pos = from;
         long prev = minOffset - 1;
@@ -245,15 +281,35 @@ final class Segment implements Closeable {
                 pos += HEADER + len;
                 continue;
             }
+            if (endAtStale && staleRecordAt(w, pos)) {
+                staleFrom = pos;
+                return pos;
+            }
             long next = pos + 1;
             long nextOffset = -1;
+            boolean stale = false;
             while (next < limit) {
                 int l = validRecordAt(w, next, prev);
                 if (l >= 0) {
                     nextOffset = w.buf.getLong(w.at(next) + 12);
                     break;
                 }
+                if (endAtStale && staleRecordAt(w, next)) {
+                    stale = true;
+                    break;
+                }
                 next++;
+            }
+            if (stale) {
+                // Damage (an interrupted write) up to where the file's previous use begins.
+                if (tailIsTorn) {
+                    return pos;
+                }
+                if (damaged.putIfAbsent(pos, next) == null) {
+                    damage.damaged(this, pos, next, -1);
+                }
+                staleFrom = next;
+                return next;
             }
             if (next >= limit && tailIsTorn) {
                 return pos;
@@ -264,6 +320,27 @@ final class Segment implements Closeable {
             pos = next;
         }
         return pos;
+    }
+
+    /** Whether a whole, checksummed record from before this file was recycled starts at {@code pos}. */
+    private boolean staleRecordAt(Window w, long pos) throws IOException {
+        if (!w.load(pos, HEADER)) {
+            return false;
+        }
+        int at = w.at(pos);
+        ByteBuffer b = w.buf;
+        if (b.getInt(at) != MAGIC) {
+            return false;
+        }
+        int len = b.getInt(at + 8);
+        long offset = b.getLong(at + 12);
+        if (len < 0 || len > maxRecordBytes || offset >= base || !w.load(pos, HEADER + len)) {
+            return false;
+        }
+        at = w.at(pos);
+        CRC32C crc = new CRC32C();
+        crc.update(w.buf.array(), w.buf.arrayOffset() + at + 8, 12 + len);
+        return (int) crc.getValue() == w.buf.getInt(at + 4);
     }
 
     /** The payload length of a valid record starting at {@code pos}, or -1. */

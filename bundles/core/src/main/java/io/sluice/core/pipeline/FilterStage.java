@@ -31,13 +31,13 @@ public class FilterStage implements SluiceComponent {
 
     @ObjectClassDefinition(name = "Sluice filter stage", description = "Moves events from ingest to events.")
     public @interface Config {
-        @AttributeDefinition(description = "Members of the filter group, each working on one batch at a time. "
-                + "With one, events keep their order from ingest to events; with more, batches are processed in "
-                + "parallel and may overtake each other.", min = "1")
-        int workers() default 1;
+        @AttributeDefinition(description = "Batches the filter stage holds at once: with two, the next batch is "
+                + "taken while the previous one is being made durable. Order is kept: batches are taken, filtered "
+                + "and published one after the other, in stream order.", min = "1")
+        int workers() default 2;
 
         @AttributeDefinition(description = "Largest batch a worker takes, in events.", min = "1")
-        int batchSize() default 1000;
+        int batchSize() default 5000;
     }
 
     static final String GROUP = "filter";

@@ -27,7 +27,7 @@ public class ShipperManager {
     private static final Logger LOG = LoggerFactory.getLogger(ShipperManager.class);
 
     private final EventBus bus;
-    private final Map<EventShipper, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<EventShipper, List<Subscription>> subscriptions = new ConcurrentHashMap<>();
 
     @Activate
     public ShipperManager(@Reference EventBus bus) {
@@ -36,22 +36,28 @@ public class ShipperManager {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addShipper(EventShipper shipper) {
-        Subscription s = bus.subscribe(EventBus.EVENTS, shipper.name(), shipper.maxBatch(), batch -> ship(shipper, batch));
-        subscriptions.put(shipper, s);
-        LOG.info("Shipper {} consumes stream {}", shipper.name(), EventBus.EVENTS);
+        // One member per batch the shipper may hold: the group's dispatcher hands them over in order.
+        List<Subscription> members = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.max(1, shipper.maxInFlight()); i++) {
+            members.add(bus.subscribe(EventBus.EVENTS, shipper.name(), shipper.maxBatch(),
+                    batch -> ship(shipper, batch)));
+        }
+        subscriptions.put(shipper, members);
+        LOG.info("Shipper {} consumes stream {} ({} batch(es) in flight)", shipper.name(), EventBus.EVENTS,
+                members.size());
     }
 
     void removeShipper(EventShipper shipper) {
-        Subscription s = subscriptions.remove(shipper);
-        if (s != null) {
-            s.close();
+        List<Subscription> members = subscriptions.remove(shipper);
+        if (members != null) {
+            members.forEach(Subscription::close);
             LOG.info("Shipper {} stopped consuming; its events wait in stream {}", shipper.name(), EventBus.EVENTS);
         }
     }
 
     @Deactivate
     void stop() {
-        subscriptions.values().forEach(Subscription::close);
+        subscriptions.values().forEach(members -> members.forEach(Subscription::close));
         subscriptions.clear();
     }
 

@@ -364,6 +364,104 @@ class JournalTest {
         assertThat(readAll(j)).hasSize(101);
     }
 
+    private List<Path> spares() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(Journal.SPARE_PREFIX)).collect(Collectors.toList());
+        }
+    }
+
+    @Test
+    void consumedSegmentsAreWrittenOverAndReadBackAfterRestartWithoutDamage() throws Exception {
+        Journal j = open(SMALL_SEGMENTS);
+        write(j, 0, 1000);
+        j.commit("g", 1000);
+        assertThat(spares()).hasSize(Journal.MAX_SPARES);
+        write(j, 1000, 1000);
+        // the new segments were made of the spares (and then new files), no more than that is kept
+        assertThat(spares().size()).isLessThanOrEqualTo(Journal.MAX_SPARES);
+        List<Integer> before = new ArrayList<>();
+        for (JournalRecord r : j.read(1000, 2000, 1 << 20)) {
+            before.add(number(r));
+        }
+        assertThat(before).containsExactlyElementsOf(IntStream.range(1000, 2000).boxed().toList());
+        close(j);
+
+        Journal again = open(SMALL_SEGMENTS);
+        assertThat(again.health().damaged()).as(again.health().toString()).isFalse();
+        assertThat(again.endOffset()).isEqualTo(2000);
+        assertThat(again.committed("g")).isEqualTo(1000);
+        List<Integer> after = new ArrayList<>();
+        long from = 1000;
+        while (true) {
+            List<JournalRecord> batch = again.read(from, 100, 1 << 20);
+            if (batch.isEmpty()) {
+                break;
+            }
+            batch.forEach(r -> after.add(number(r)));
+            from = batch.get(batch.size() - 1).offset() + 1;
+        }
+        assertThat(after).containsExactlyElementsOf(IntStream.range(1000, 2000).boxed().toList());
+        assertThat(again.append(records(2000, 1)).get()).isEqualTo(2000);
+    }
+
+    @Test
+    void aTornWriteInARecycledSegmentIsCutAndItsStaleTailIgnored() throws Exception {
+        Journal j = open(SMALL_SEGMENTS);
+        write(j, 0, 1000);
+        j.commit("g", 1000);
+        // write until a new segment starts: it is made of a spare, stale records follow what is written
+        int files = segments().size();
+        int next = 1000;
+        while (segments().size() == files) {
+            j.append(records(next++, 1)).join();
+        }
+        j.append(records(next++, 1)).join();
+        j.append(records(next++, 1)).join();
+        close(j);
+        List<Path> segs = segments();
+        Path last = segs.get(segs.size() - 1);
+        long base = Long.parseLong(last.getFileName().toString().substring(0, 20));
+        long physical = Files.size(last);
+        Journal probe = open(SMALL_SEGMENTS);
+        long end = 0;
+        int inLast = 0;
+        for (JournalRecord r : probe.read(base, 100, 1 << 20)) {
+            end += Segment.HEADER + r.payload().length;
+            inLast++;
+        }
+        close(probe);
+        assertThat(inLast).isEqualTo(next - base);
+        assertThat(physical).as("a recycled file keeps its length").isGreaterThan(end);
+        // an interrupted write: a record header without the rest, right after the last record
+        try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
+            f.seek(end);
+            f.writeInt(Segment.MAGIC);
+            f.writeInt(0x12345678);
+        }
+        Journal again = open(SMALL_SEGMENTS);
+        assertThat(again.health().truncatedBytes()).isPositive();
+        assertThat(again.health().damagedRecords()).isZero();
+        assertThat(again.read(base, 100, 1 << 20)).hasSize(inLast);
+        assertThat(again.append(records(next, 1)).get()).isEqualTo(next);
+    }
+
+    @Test
+    void aSpareRenamedInButNeverWrittenReadsAsAnEmptySegment() throws Exception {
+        Journal j = open(SMALL_SEGMENTS);
+        write(j, 0, 1000);
+        j.commit("g", 1000);
+        close(j);
+        // the crash happened right after a spare became the next segment, before any write
+        Path spare = spares().get(0);
+        Files.move(spare, dir.resolve(Segment.fileName(1000 + 5)));
+        Journal again = open(SMALL_SEGMENTS);
+        assertThat(again.health().damaged()).as(again.health().toString()).isFalse();
+        assertThat(again.endOffset()).isEqualTo(1005);
+        assertThat(again.read(1000, 10, 1 << 20)).isEmpty();
+        assertThat(again.append(records(1005, 1)).get()).isEqualTo(1005);
+        assertThat(again.read(1005, 10, 1 << 20)).hasSize(1);
+    }
+
     @Test
     void readersWaitForDurableRecords() throws Exception {
         Journal j = open(SMALL_SEGMENTS);

@@ -72,24 +72,43 @@ class PipelineTest {
     }
 
     @Test
-    void withOneFilterWorkerEventsReachTheShipperInTheOrderTheyWerePublished() throws Exception {
+    void pipelinedStagesKeepStreamOrderFromIngestToTheShipper() throws Exception {
         filter.stop();
-        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "1", "batchSize", "100"))
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "3", "batchSize", "100"))
                 .to(FilterStage.Config.class));
         List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
-        RecordingShipper ordered = new RecordingShipper("ordered") {
+        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors.newScheduledThreadPool(2);
+        RecordingShipper pipelined = new RecordingShipper("pipelined") {
             @Override
             public CompletionStage<Void> ship(List<Event> events) {
+                // written in order now, confirmed later (like a file fsynced on another thread)
                 events.forEach(e -> order.add(e.message()));
-                return super.ship(events);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                later.schedule(() -> done.complete(null), 3, TimeUnit.MILLISECONDS);
+                return done;
+            }
+
+            @Override
+            public int maxInFlight() {
+                return 3;
+            }
+
+            @Override
+            public int maxBatch() {
+                return 70;
             }
         };
-        shippers.addShipper(ordered);
-        for (int i = 0; i < 50; i++) {
-            bus.publish(EventBus.INGEST, numbered(i * 100, 100));
+        try {
+            shippers.addShipper(pipelined);
+            for (int i = 0; i < 50; i++) {
+                bus.publish(EventBus.INGEST, numbered(i * 100, 100));
+            }
+            await().until(() -> order.size() == 5000);
+            assertThat(order).isEqualTo(IntStream.range(0, 5000).mapToObj(i -> "m" + i).toList());
+            await().until(() -> bus.stats(EventBus.EVENTS).lag("pipelined") == 0);
+        } finally {
+            later.shutdownNow();
         }
-        await().until(() -> order.size() == 5000);
-        assertThat(order).isEqualTo(IntStream.range(0, 5000).mapToObj(i -> "m" + i).toList());
     }
 
     @Test

@@ -86,11 +86,15 @@ public class FileShipper implements EventShipper {
         int maxOpenFiles() default 256;
 
         @AttributeDefinition(description = "Events per batch.", min = "1")
-        int batchSize() default 1000;
+        int batchSize() default 5000;
 
         @AttributeDefinition(description = "fsync before a batch completes. false: a power loss can lose what the "
                 + "bus already forgot.")
         boolean fsync() default true;
+
+        @AttributeDefinition(description = "Batches written and waiting for their fsync at once: with two, the next "
+                + "batch is written while the previous one is being synced. Lines stay in stream order.", min = "1")
+        int maxInFlightBatches() default 2;
     }
 
     private final String name;
@@ -108,6 +112,8 @@ public class FileShipper implements EventShipper {
     private volatile String problem;
     private volatile int openCount;
     private boolean closed;
+    /** Makes written batches durable, in the order they were written. */
+    private final java.util.concurrent.ExecutorService syncer;
 
     @Activate
     public FileShipper(BundleContext context, Config config, Map<String, Object> props) {
@@ -126,6 +132,11 @@ public class FileShipper implements EventShipper {
         this.template = new PathTemplate(config.path(), zone);
         this.format = config.format().strip();
         this.formatterOptions = new FormatterOptions(config.template().isEmpty() ? null : config.template(), zone);
+        this.syncer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-file-sync-" + name);
+            t.setDaemon(true);
+            return t;
+        });
         LOG.info("file shipper {}: {}/{} as {}", name, directory, template, format);
     }
 
@@ -181,30 +192,50 @@ public class FileShipper implements EventShipper {
                 bytes += data.length;
             }
             counters.published.add(events.size());
-            if (config.fsync()) {
-                for (LogFile file : written) {
-                    file.force();
-                }
-            }
-            counters.acked.add(events.size());
             counters.bytes.add(bytes);
-            if (problem != null) {
-                LOG.info("file shipper {}: writing again", name);
+            if (!config.fsync()) {
+                written(events.size());
+                return CompletableFuture.completedFuture(null);
             }
-            problem = null;
-            state = ComponentState.RUNNING;
-            return CompletableFuture.completedFuture(null);
+            // Written in order here; made durable on the sync thread, while the next batch is written.
+            CompletableFuture<Void> durable = new CompletableFuture<>();
+            syncer.execute(() -> {
+                try {
+                    for (LogFile file : written) {
+                        file.force();
+                    }
+                    written(events.size());
+                    durable.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    failed(events.size(), e);
+                    durable.completeExceptionally(e);
+                }
+            });
+            return durable;
         } catch (IOException | RuntimeException e) {
-            counters.failed.add(events.size());
-            String why = e instanceof IOException ? e.toString() : e.getMessage();
-            if (problem == null) {
-                LOG.error("file shipper {}: cannot write ({}); the events wait in the bus and are retried", name, why);
-            }
-            problem = why;
-            state = ComponentState.DEGRADED;
+            failed(events.size(), e);
             closeAll();
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private void written(int events) {
+        counters.acked.add(events);
+        if (problem != null) {
+            LOG.info("file shipper {}: writing again", name);
+        }
+        problem = null;
+        state = ComponentState.RUNNING;
+    }
+
+    private void failed(int events, Exception e) {
+        counters.failed.add(events);
+        String why = e instanceof IOException ? e.toString() : e.getMessage();
+        if (problem == null) {
+            LOG.error("file shipper {}: cannot write ({}); the events wait in the bus and are retried", name, why);
+        }
+        problem = why;
+        state = ComponentState.DEGRADED;
     }
 
     /** The open file for {@code path}, rotated first if adding {@code adding} bytes calls for it. */
@@ -288,12 +319,11 @@ public class FileShipper implements EventShipper {
     @Deactivate
     public synchronized void close() {
         closed = true;
-        for (LogFile f : open.values()) {
-            try {
-                f.force();
-            } catch (IOException e) {
-                LOG.warn("file shipper {}: fsync of {} at close: {}", name, f.path, e.toString());
-            }
+        syncer.shutdown();
+        try {
+            syncer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         closeAll();
         formatters.close();
@@ -303,6 +333,11 @@ public class FileShipper implements EventShipper {
     @Override
     public int maxBatch() {
         return config.batchSize();
+    }
+
+    @Override
+    public int maxInFlight() {
+        return config.maxInFlightBatches();
     }
 
     @Override

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
-/** An open log file, appended to by the shipper's thread only. */
+/**
+ * An open log file, appended to by the shipper's thread only; made durable by its sync thread.
+ * Closing forces what was written first, so a sync that finds the file closed has nothing to do.
+ */
 final class LogFile {
     final Path path;
     final Instant opened;
@@ -51,12 +54,20 @@ final class LogFile {
         }
     }
 
-    void force() throws IOException {
-        channel.force(false);
+    synchronized void force() throws IOException {
+        if (channel.isOpen()) {
+            channel.force(false);
+        }
     }
 
-    void close() throws IOException {
-        channel.close();
+    synchronized void close() throws IOException {
+        if (channel.isOpen()) {
+            try {
+                channel.force(false);
+            } finally {
+                channel.close();
+            }
+        }
     }
 
     /** fsyncs a directory and its parent, so that a new file (or directory) survives a power loss. */
