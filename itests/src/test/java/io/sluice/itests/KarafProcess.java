@@ -118,6 +118,12 @@ final class KarafProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** The karaf.log lines matching {@code regex}. */
+    java.util.List<String> logLinesMatching(String regex) throws IOException {
+        Pattern p = Pattern.compile(regex);
+        return log().lines().filter(l -> p.matcher(l).find()).collect(java.util.stream.Collectors.toList());
+    }
+
     /** Counts of "pattern" lines in karaf.log, e.g. warnings of journal recovery. */
     long logLines(String regex) throws IOException {
         Matcher m = Pattern.compile(regex).matcher(log());

@@ -69,6 +69,8 @@ public final class Journal implements AutoCloseable {
     private final LongAdder damagedRecords = new LongAdder();
     private final Thread writer;
     private volatile Segment active;
+    /** Offset of the last record put in the write buffer (writer thread only). */
+    private long lastEncoded;
     private volatile long durableEnd;
     private volatile boolean closed;
     /** Set when an append was refused; cleared once it would fit with 10 % of the limit to spare. */
@@ -291,14 +293,15 @@ public final class Journal implements AutoCloseable {
                         active.commit(config.fsync());
                         roll(offset);
                     }
-                    if (buf.remaining() < len) {
+                    if (buf.remaining() < len + Segment.HEADER) {
                         flush(buf);
-                        if (buf.capacity() < len) {
-                            buf = ByteBuffer.allocate(len);
+                        if (buf.capacity() < len + Segment.HEADER) {
+                            buf = ByteBuffer.allocate(len + Segment.HEADER);
                         }
                     }
                     active.appended(offset, active.size() + buf.position());
                     Segment.encode(buf, offset, r);
+                    lastEncoded = offset;
                     last = offset;
                     offset++;
                 }
@@ -340,6 +343,7 @@ public final class Journal implements AutoCloseable {
         if (buf.position() == 0) {
             return;
         }
+        Segment.encodeEnd(buf, lastEncoded + 1); // room reserved by the callers
         buf.flip();
         long before = active.size();
         active.write(buf);

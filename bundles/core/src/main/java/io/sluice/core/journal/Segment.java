@@ -26,14 +26,16 @@ import java.util.zip.CRC32C;
  * last good one, and its checksum). Damaged ranges are remembered so that each is reported once.
  * The file name is the offset of its first record, zero-padded to 20 digits, plus {@code .seg}.
  *
- * <p>Segment files are recycled: a consumed one becomes the next one and is written over from the
+ * <p>Every write ends with an <em>end marker</em> ({@code magic "SLJE"}, length -1, the next offset,
+ * checksummed like a record) that the next write overwrites: recovery stops there, cleanly. That
+ * lets segment files be recycled: a consumed one becomes the next one and is written over from the
  * start (writing into pages the cache already holds is many times cheaper than into new ones, and
- * an fdatasync that changes no file size commits no metadata). What follows the last record written
- * since is stale: whole, checksummed records with offsets below the segment's first offset. Recovery
- * takes the first such record as the end of the data, not as damage.
+ * an fdatasync that changes no file size commits no metadata), and whatever its previous use left
+ * after the marker is never read.
  */
 final class Segment implements Closeable {
     static final int MAGIC = 0x534C4A31;
+    static final int END_MAGIC = 0x534C4A45;
     static final int HEADER = 20;
     static final String SUFFIX = ".seg";
     /** A sparse index entry every this many bytes bounds the scan to find an offset. */
@@ -69,8 +71,8 @@ final class Segment implements Closeable {
     private long lastIndexedPosition = -INDEX_EVERY;
     /** Recovery found damage running to the end of the file (left in place: not the last segment). */
     private boolean damagedTail;
-    /** Where recovery found stale records from the file's previous use (the end of the data), or -1. */
-    private long staleFrom = -1;
+    /** Where recovery found the end marker (the end of the data), or -1. */
+    private long endMarkerAt = -1;
     /** Bytes recovery cut from the end of the file (an interrupted write). */
     private long cut;
 
@@ -108,6 +110,16 @@ final class Segment implements Closeable {
      */
     static Segment reuse(Path spare, Path dir, long base, int maxRecordBytes, DamageListener damage)
             throws IOException {
+        // The end marker first: once the file has its new name, nothing of its previous use is read.
+        try (FileChannel ch = FileChannel.open(spare, StandardOpenOption.WRITE)) {
+            ByteBuffer end = ByteBuffer.allocate(HEADER);
+            encodeEnd(end, base);
+            end.flip();
+            while (end.hasRemaining()) {
+                ch.write(end, end.position());
+            }
+            ch.force(false);
+        }
         Path p = dir.resolve(fileName(base));
         java.nio.file.Files.move(spare, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -129,14 +141,14 @@ final class Segment implements Closeable {
         s.size = fileSize;
         s.readable = fileSize;
         long[] last = {base - 1};
-        long end = s.scan(0, fileSize, base, truncateTail, true, (offset, position, buf, at, len) -> {
+        long end = s.scan(0, fileSize, base, truncateTail, (offset, position, buf, at, len) -> {
             last[0] = offset;
             s.noteIndex(offset, position);
             return true;
         });
         s.lastOffset = last[0];
-        if (s.staleFrom >= 0 && end == s.staleFrom) {
-            // A recycled file: the data ends where its previous use begins. Keep the file's length.
+        if (s.endMarkerAt >= 0 && end == s.endMarkerAt) {
+            // The data ends at the marker; anything after it (a recycled file's past) is left alone.
             s.size = end;
             s.readable = end;
             return s;
@@ -172,6 +184,15 @@ final class Segment implements Closeable {
         return lastOffset;
     }
 
+    /** Encodes the end marker: where the data stops, and the offset the next record will have. */
+    static void encodeEnd(ByteBuffer out, long nextOffset) {
+        int start = out.position();
+        out.putInt(END_MAGIC).putInt(0).putInt(-1).putLong(nextOffset);
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), out.arrayOffset() + start + 8, 12);
+        out.putInt(start + 4, (int) crc.getValue());
+    }
+
     /** Encodes one record into {@code out}, which must have room for {@link #HEADER} + payload bytes. */
     static void encode(ByteBuffer out, long offset, byte[] payload) {
         int start = out.position();
@@ -194,13 +215,17 @@ final class Segment implements Closeable {
         }
     }
 
-    /** Writes encoded records at the end of the file (writer thread only). */
+    /**
+     * Writes encoded records at the end of the data (writer thread only); {@code data} ends with an
+     * end marker of {@link #HEADER} bytes, which is written but not counted: the next write starts
+     * on it.
+     */
     void write(ByteBuffer data) throws IOException {
         long pos = size;
         while (data.hasRemaining()) {
             pos += channel.write(data, pos);
         }
-        size = pos;
+        size = pos - HEADER;
     }
 
     /** Makes what was written durable (when {@code fsync}) and visible to readers. */
@@ -232,7 +257,7 @@ final class Segment implements Closeable {
         long limit = readable;
         int before = out.size();
         long[] bytes = {0};
-        long end = scan(start == null ? 0 : start.getValue(), limit, base, false, false,
+        long end = scan(start == null ? 0 : start.getValue(), limit, base, false,
                 (offset, position, buf, at, len) -> {
             if (offset < from) {
                 return true;
@@ -260,8 +285,7 @@ final class Segment implements Closeable {
      * @param tailIsTorn when damage runs to {@code limit}, do not report it (the caller cuts it)
      * @return the position after the last record visited, or where the visitor stopped
      */
-    private long scan(long from, long limit, long minOffset, boolean tailIsTorn, boolean endAtStale, Visitor visitor)
-            throws IOException {
+    private long scan(long from, long limit, long minOffset, boolean tailIsTorn, Visitor visitor) throws IOException {
         Window w = new Window(limit);
         long pos = from;
         long prev = minOffset - 1;
@@ -281,35 +305,19 @@ final class Segment implements Closeable {
                 pos += HEADER + len;
                 continue;
             }
-            if (endAtStale && staleRecordAt(w, pos)) {
-                staleFrom = pos;
+            if (endMarkerAt(w, pos)) {
+                endMarkerAt = pos;
                 return pos;
             }
             long next = pos + 1;
             long nextOffset = -1;
-            boolean stale = false;
             while (next < limit) {
                 int l = validRecordAt(w, next, prev);
                 if (l >= 0) {
                     nextOffset = w.buf.getLong(w.at(next) + 12);
                     break;
                 }
-                if (endAtStale && staleRecordAt(w, next)) {
-                    stale = true;
-                    break;
-                }
                 next++;
-            }
-            if (stale) {
-                // Damage (an interrupted write) up to where the file's previous use begins.
-                if (tailIsTorn) {
-                    return pos;
-                }
-                if (damaged.putIfAbsent(pos, next) == null) {
-                    damage.damaged(this, pos, next, -1);
-                }
-                staleFrom = next;
-                return next;
             }
             if (next >= limit && tailIsTorn) {
                 return pos;
@@ -322,25 +330,19 @@ final class Segment implements Closeable {
         return pos;
     }
 
-    /** Whether a whole, checksummed record from before this file was recycled starts at {@code pos}. */
-    private boolean staleRecordAt(Window w, long pos) throws IOException {
+    /** Whether a valid end marker starts at {@code pos}. */
+    private boolean endMarkerAt(Window w, long pos) throws IOException {
         if (!w.load(pos, HEADER)) {
             return false;
         }
         int at = w.at(pos);
         ByteBuffer b = w.buf;
-        if (b.getInt(at) != MAGIC) {
+        if (b.getInt(at) != END_MAGIC || b.getInt(at + 8) != -1) {
             return false;
         }
-        int len = b.getInt(at + 8);
-        long offset = b.getLong(at + 12);
-        if (len < 0 || len > maxRecordBytes || offset >= base || !w.load(pos, HEADER + len)) {
-            return false;
-        }
-        at = w.at(pos);
         CRC32C crc = new CRC32C();
-        crc.update(w.buf.array(), w.buf.arrayOffset() + at + 8, 12 + len);
-        return (int) crc.getValue() == w.buf.getInt(at + 4);
+        crc.update(b.array(), b.arrayOffset() + at + 8, 12);
+        return (int) crc.getValue() == b.getInt(at + 4);
     }
 
     /** The payload length of a valid record starting at {@code pos}, or -1. */

@@ -208,9 +208,10 @@ class JournalTest {
         close(j);
         Path victim = segments().get(0);
         try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
-            f.seek(f.length() - 3); // inside the last record's payload
+            long inLastPayload = f.length() - Segment.HEADER - 3; // before the end marker
+            f.seek(inLastPayload);
             int b = f.read();
-            f.seek(f.length() - 3);
+            f.seek(inLastPayload);
             f.write(b ^ 0x01);
         }
         Journal again = open(SMALL_SEGMENTS);
@@ -243,7 +244,7 @@ class JournalTest {
         Path last = segs.get(segs.size() - 1);
         long size = Files.size(last);
         try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
-            f.setLength(size - 7);
+            f.setLength(size - Segment.HEADER - 7); // the end marker and part of the last record
         }
         Journal again = open(SMALL_SEGMENTS);
         assertThat(again.health().truncatedBytes()).isPositive();
@@ -446,6 +447,26 @@ class JournalTest {
     }
 
     @Test
+    void recycledSegmentsWhoseNewDataEndsInsideAnOldRecordReadCleanlyAfterRestart() throws Exception {
+        // records of one size first, then of another: the new data cannot end on an old boundary
+        JournalConfig config = new JournalConfig(8192, 1 << 20, true, 4096);
+        Journal j = open(config);
+        for (int i = 0; i < 400; i++) {
+            j.append(List.of(("first " + i + " " + "a".repeat(37)).getBytes(StandardCharsets.UTF_8))).join();
+        }
+        j.commit("g", 400);
+        for (int i = 0; i < 400; i++) {
+            j.append(List.of(("second " + i + " " + "b".repeat(61)).getBytes(StandardCharsets.UTF_8))).join();
+        }
+        close(j);
+        Journal again = open(config);
+        assertThat(again.health().damaged()).as(again.health().toString()).isFalse();
+        List<JournalRecord> all = again.read(400, 1000, 1 << 20);
+        assertThat(all).hasSize(400);
+        assertThat(new String(all.get(399).payload(), StandardCharsets.UTF_8)).startsWith("second 399 ");
+    }
+
+    @Test
     void aSpareRenamedInButNeverWrittenReadsAsAnEmptySegment() throws Exception {
         Journal j = open(SMALL_SEGMENTS);
         write(j, 0, 1000);
@@ -453,7 +474,7 @@ class JournalTest {
         close(j);
         // the crash happened right after a spare became the next segment, before any write
         Path spare = spares().get(0);
-        Files.move(spare, dir.resolve(Segment.fileName(1000 + 5)));
+        Segment.reuse(spare, dir, 1005, 4096, (seg, from, to, lost) -> { }).close();
         Journal again = open(SMALL_SEGMENTS);
         assertThat(again.health().damaged()).as(again.health().toString()).isFalse();
         assertThat(again.endOffset()).isEqualTo(1005);
