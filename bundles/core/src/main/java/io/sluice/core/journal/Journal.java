@@ -221,7 +221,10 @@ public final class Journal implements AutoCloseable {
                 return done;
             }
             long used = diskBytes.get() + pendingBytes.get();
-            if (used + bytes > config.maxBytes()) {
+            // An append too large for the space left is still let in once the journal is down to a
+            // tenth of its limit, so that no append can be refused for ever: the limit is overshot by
+            // at most one append.
+            if (used + bytes > config.maxBytes() && used > config.maxBytes() / 10) {
                 refusedBytes = bytes;
                 full = true;
                 throw new JournalFullException(used, bytes, config.maxBytes());
@@ -545,12 +548,14 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Whether the journal takes appends now. After a refusal it answers false until the refused
-     * append would fit with 10 % of the limit to spare (or the journal is empty), so that senders held
-     * back are not let in for one batch at a time.
+     * append would fit with 10 % of the limit to spare (or the journal is down to a tenth of its
+     * limit, when any append is let in), so that senders held back are not let in for one batch at a
+     * time.
      */
     public boolean hasCapacity() {
         long size = sizeBytes();
-        if (full && (size == 0 || size + refusedBytes + config.maxBytes() / 10 <= config.maxBytes())) {
+        long tenth = config.maxBytes() / 10;
+        if (full && (size <= tenth || size + refusedBytes + tenth <= config.maxBytes())) {
             full = false;
         }
         return !full && size < config.maxBytes();

@@ -141,6 +141,29 @@ class JournalTest {
     }
 
     @Test
+    void appendLargerThanTheFreeSpaceIsLetInOnceTheJournalIsDownToATenth() throws Exception {
+        Journal j = open(new JournalConfig(4096, 65536, true, 4096));
+        int written = 0;
+        while (j.sizeBytes() < 30000) {
+            j.append(records(written, 10)).join();
+            written += 10;
+        }
+        List<byte[]> big = IntStream.range(0, 21).mapToObj(i -> new byte[3000]).collect(Collectors.toList());
+        assertThatThrownBy(() -> j.append(big)).isInstanceOf(JournalFullException.class);
+        assertThat(j.hasCapacity()).isFalse();
+
+        j.commit("reader", j.endOffset());
+        assertThat(j.sizeBytes()).isLessThanOrEqualTo(65536 / 10);
+        assertThat(j.hasCapacity()).isTrue();
+        long first = j.append(big).get();
+        assertThat(first).isEqualTo(written);
+        assertThat(j.sizeBytes()).isGreaterThan(63000).isLessThanOrEqualTo(65536 + 63000 + 21 * 64);
+        // Now well above a tenth: the same append waits again.
+        assertThatThrownBy(() -> j.append(big)).isInstanceOf(JournalFullException.class);
+        assertThat(j.hasCapacity()).isFalse();
+    }
+
+    @Test
     void segmentsAreKeptUntilEveryGroupHasPassedThem() throws Exception {
         Journal j = open(SMALL_SEGMENTS);
         write(j, 0, 1000);

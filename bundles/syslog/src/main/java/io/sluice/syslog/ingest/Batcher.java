@@ -116,8 +116,16 @@ public final class Batcher {
     }
 
     private void publishPending() {
-        inFlight = pending;
-        pending = new ArrayList<>(Math.min(maxBatch, 1024));
+        if (pending.size() <= maxBatch) {
+            inFlight = pending;
+            pending = new ArrayList<>(Math.min(maxBatch, 1024));
+        } else {
+            // A stream channel may hold more than maxPending after a long read: batches stay within
+            // maxBatch all the same, so that each one fits in the bus once it has room.
+            List<Event> head = pending.subList(0, maxBatch);
+            inFlight = new ArrayList<>(head);
+            head.clear();
+        }
         attempts = 0;
         ingest.counters().published.add(inFlight.size());
         send(inFlight);
