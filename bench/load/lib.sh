@@ -205,13 +205,15 @@ sluice_unpack() {
 }
 
 # sluice_configure: ports, paths and output of the unpacked copy. Reads: KARAF_DIR WORK TCP_PORT
-# UDP_PORT SSH_PORT RMI_REG_PORT RMI_SRV_PORT OUT_DIR SHIP_FORMAT SHIP_TEMPLATE FSYNC
+# UDP_PORT RELP_PORT SSH_PORT RMI_REG_PORT RMI_SRV_PORT OUT_DIR SHIP_FORMAT SHIP_TEMPLATE FSYNC
 sluice_configure() {
   local e=$KARAF_DIR/etc
   set_cfg "$e/io.sluice.syslog.tcp-main.cfg" port "$TCP_PORT"
   set_cfg "$e/io.sluice.syslog.tcp-main.cfg" bindAddress 127.0.0.1
   set_cfg "$e/io.sluice.syslog.udp-main.cfg" port "$UDP_PORT"
   set_cfg "$e/io.sluice.syslog.udp-main.cfg" bindAddress 127.0.0.1
+  set_cfg "$e/io.sluice.syslog.relp-main.cfg" port "$RELP_PORT"
+  set_cfg "$e/io.sluice.syslog.relp-main.cfg" bindAddress 127.0.0.1
   set_cfg "$e/io.sluice.syslog.unix-local.cfg" path "$WORK/log.sock"
   set_cfg "$e/org.apache.karaf.shell.cfg" sshPort "$SSH_PORT"
   set_cfg "$e/org.apache.karaf.shell.cfg" sshHost 127.0.0.1

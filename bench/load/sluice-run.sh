@@ -103,8 +103,9 @@ find_loggen
 command -v /usr/bin/time >/dev/null || die "/usr/bin/time missing (apt-get install time)"
 
 # ------------------------------------------------------------------ fresh Sluice
-mapfile -t PORTS < <(pick_ports 5)
+mapfile -t PORTS < <(pick_ports 6)
 TCP_PORT=${PORTS[0]} UDP_PORT=${PORTS[1]} SSH_PORT=${PORTS[2]} RMI_REG_PORT=${PORTS[3]} RMI_SRV_PORT=${PORTS[4]}
+RELP_PORT=${PORTS[5]}
 OUT_DIR=$WORK/out
 log "unpacking a fresh Sluice into $WORK"
 sluice_unpack "$WORK"

@@ -46,6 +46,7 @@ public class CrashRecoveryITest {
             karaf.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "port", Integer.toString(port));
             karaf.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "format", "rfc5424");
             karaf.setProperty("etc/io.sluice.syslog.udp-main.cfg", "port", SluiceOptions.freeUdpPort());
+            karaf.setProperty("etc/io.sluice.syslog.relp-main.cfg", "port", SluiceOptions.freePort());
             karaf.setProperty("etc/io.sluice.syslog.unix-local.cfg", "path", work.resolve("log.sock").toString());
             karaf.setProperty("etc/io.sluice.shipper.file-main.cfg", "directory", work.resolve("logs").toString());
             karaf.setProperty("etc/io.sluice.shipper.file-main.cfg", "path", "all.log");

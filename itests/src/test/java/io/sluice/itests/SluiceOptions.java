@@ -44,9 +44,11 @@ final class SluiceOptions {
         }
         String tcp = freePort();
         String udp = freeUdpPort();
+        String relp = freePort();
         List<Option> options = new ArrayList<>(List.of(
                 editConfigurationFilePut("etc/io.sluice.syslog.tcp-main.cfg", "port", tcp),
                 editConfigurationFilePut("etc/io.sluice.syslog.udp-main.cfg", "port", udp),
+                editConfigurationFilePut("etc/io.sluice.syslog.relp-main.cfg", "port", relp),
                 editConfigurationFilePut("etc/io.sluice.syslog.unix-local.cfg", "path",
                         work.resolve("log.sock").toString()),
                 editConfigurationFilePut("etc/io.sluice.shipper.file-main.cfg", "directory",
@@ -54,6 +56,7 @@ final class SluiceOptions {
                 systemProperty("sluice.itest.work").value(work.toString()),
                 systemProperty("sluice.itest.tcp").value(tcp),
                 systemProperty("sluice.itest.udp").value(udp),
+                systemProperty("sluice.itest.relp").value(relp),
                 karafDistributionConfiguration()
                         .frameworkUrl(tarGz.toURI().toString())
                         .karafVersion(karafVersion)

@@ -67,7 +67,7 @@ public class SyslogToFileITest {
 
     @Test
     public void messagesSentWithLoggerArriveInTheFileExactlyOnce() throws Exception {
-        awaitRunning("tcp-main", "udp-main", "unix-local", "file-main");
+        awaitRunning("tcp-main", "udp-main", "relp-main", "unix-local", "file-main");
         String tcp = System.getProperty("sluice.itest.tcp");
         String udp = System.getProperty("sluice.itest.udp");
         String sock = work("log.sock");
@@ -156,6 +156,58 @@ public class SyslogToFileITest {
             assertEquals(1, stream.counters().acked.sum());
         } finally {
             cfg.delete();
+        }
+    }
+
+    @Test
+    public void rsyslogOmrelpReachesTheFileThroughTheShippedRelpListener() throws Exception {
+        awaitRunning("relp-main", "file-main");
+        String relp = System.getProperty("sluice.itest.relp");
+        Path dir = Paths.get(work("rsyslog-" + UUID.randomUUID().toString().substring(0, 8)));
+        Files.createDirectories(dir.resolve("work"));
+        int in;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            in = free.getLocalPort();
+        }
+        Path conf = dir.resolve("rsyslog.conf");
+        Files.writeString(conf, "global(workDirectory=\"" + dir.resolve("work") + "\")\n"
+                + "main_queue(queue.workerThreads=\"1\")\n" // one RELP session: order holds within a session
+                + "module(load=\"imtcp\")\nmodule(load=\"omrelp\")\n"
+                + "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + in + "\" ruleset=\"fwd\")\n"
+                + "ruleset(name=\"fwd\") { action(type=\"omrelp\" target=\"127.0.0.1\" port=\"" + relp + "\") }\n"
+                + "*.* action(type=\"omfile\" file=\"" + dir.resolve("internal.log") + "\")\n");
+        Process rsyslog = new ProcessBuilder("/usr/sbin/rsyslogd", "-n", "-f", conf.toString(), "-i",
+                dir.resolve("pid").toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stderr.log").toFile()).start();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int total = 1000;
+        try {
+            Socket s = await("rsyslogd listening").atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                    .until(() -> new Socket(InetAddress.getLoopbackAddress(), in), java.util.Objects::nonNull);
+            try (s) {
+                java.io.OutputStream out = s.getOutputStream();
+                for (int i = 0; i < total; i++) {
+                    // RFC 3164 into rsyslog; omrelp forwards it in its default RSYSLOG_ForwardFormat.
+                    out.write(("<165>Dec  3 10:00:00 sender relpfwd[42]: relp " + i + " of run " + run + "\n")
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+            }
+            Path file = Paths.get(work("logs")).resolve("relpfwd.log");
+            await("relpfwd lines in " + file).atMost(Duration.ofSeconds(60))
+                    .until(() -> linesOf(file, run).size() >= total);
+            List<String> lines = linesOf(file, run);
+            assertEquals(total, lines.size());
+            for (int i = 0; i < total; i++) {
+                assertTrue(lines.get(i), lines.get(i).endsWith(" relpfwd[42]: relp " + i + " of run " + run));
+            }
+            Receiver r = component(Receiver.class, "relp-main");
+            assertTrue("a relp client was seen", r.counters().acked.sum() >= total);
+        } finally {
+            rsyslog.toHandle().destroy();
+            if (!rsyslog.waitFor(15, TimeUnit.SECONDS)) {
+                rsyslog.destroyForcibly();
+            }
         }
     }
 

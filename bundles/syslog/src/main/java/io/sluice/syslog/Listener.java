@@ -1,9 +1,11 @@
 package io.sluice.syslog;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -16,11 +18,16 @@ import io.sluice.api.component.ComponentState;
 import io.sluice.api.component.Counters;
 import io.sluice.api.component.Receiver;
 import io.sluice.syslog.frame.SyslogFrameDecoder;
+import io.sluice.syslog.ingest.Abandonable;
 import io.sluice.syslog.ingest.Clients;
 import io.sluice.syslog.ingest.DatagramHandler;
 import io.sluice.syslog.ingest.Ingest;
 import io.sluice.syslog.ingest.PeerLog;
 import io.sluice.syslog.ingest.StreamHandler;
+import io.sluice.syslog.tls.TlsContexts;
+import io.sluice.syslog.tls.TlsPeerHandler;
+import io.sluice.syslog.tls.TlsSettings;
+import io.sluice.syslog.tls.TlsSniffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +52,7 @@ abstract class Listener implements Receiver {
     private volatile Settings settings;
     private volatile Clients clients;
     private volatile Ingest ingest;
+    private volatile TlsContexts tls;
     private AutoCloseable parserWatch;
     private Channel bound;
     private java.util.concurrent.Future<?> rebind;
@@ -86,6 +94,7 @@ abstract class Listener implements Receiver {
         Settings s;
         try {
             s = make.get();
+            tls = s.tls() == null ? null : new TlsContexts(s.name(), s.tls());
         } catch (RuntimeException e) {
             configurationError(fallbackName, e);
             return;
@@ -95,13 +104,16 @@ abstract class Listener implements Receiver {
 
     final synchronized void modify(java.util.function.Supplier<Settings> make, String fallbackName) {
         Settings s;
+        TlsContexts t;
         try {
             s = make.get();
+            t = s.tls() == null ? null : new TlsContexts(s.name(), s.tls());
         } catch (RuntimeException e) {
             stop();
             configurationError(fallbackName, e);
             return;
         }
+        tls = t;
         if (settings == null) {
             start(s);
         } else {
@@ -231,7 +243,7 @@ abstract class Listener implements Receiver {
             }
             bound = f.channel();
             state = ComponentState.RUNNING;
-            detail = "listening on " + where(s) + " (" + protocol + ", format " + s.format() + ")";
+            detail = "listening on " + where(s) + " (" + clientProtocol(s) + ", format " + s.format() + ")";
             LOG.info("listener {}: {}", s.name(), detail);
         } catch (Exception e) {
             fail("cannot listen on " + where(s) + ": " + e.getMessage() + "; retrying every " + REBIND_SECONDS + " s");
@@ -272,12 +284,13 @@ abstract class Listener implements Receiver {
     private static int abandonOn(Channel c) {
         try {
             return c.eventLoop().submit(() -> {
-                StreamHandler sh = c.pipeline().get(StreamHandler.class);
-                if (sh != null) {
-                    return sh.abandon();
+                int lost = 0;
+                for (Map.Entry<String, io.netty.channel.ChannelHandler> h : c.pipeline()) {
+                    if (h.getValue() instanceof Abandonable a) {
+                        lost += a.abandon();
+                    }
                 }
-                DatagramHandler dh = c.pipeline().get(DatagramHandler.class);
-                return dh == null ? 0 : dh.abandon();
+                return lost;
             }).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             return 0;
@@ -315,11 +328,59 @@ abstract class Listener implements Receiver {
                 if (s.idleTimeoutSeconds() > 0) {
                     ch.pipeline().addLast("idle", new IdleStateHandler(s.idleTimeoutSeconds(), 0, 0));
                 }
-                ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.framing(), s.maxFrameBytes()));
-                ch.pipeline().addLast("ingest", new StreamHandler(ingest, clients, protocol, s.maxBatchEvents(),
-                        s.maxPendingEvents()));
+                TlsContexts t = tls;
+                if (s.tls() != null && t != null) {
+                    ch.pipeline().addLast("tls", t.current().newHandler(ch.alloc()));
+                    ch.pipeline().addLast("tls-peer", new TlsPeerHandler(ingest, s.tls().peers()));
+                } else {
+                    ch.pipeline().addLast("tls-sniff", new TlsSniffer(ingest));
+                }
+                addStreamHandlers(ch, s, ingest, clients);
             }
         };
+    }
+
+    /**
+     * Adds what turns a stream connection's bytes into events: RFC 6587 framing and a
+     * {@link StreamHandler}. Protocols with their own framing and answers (RELP) replace this.
+     */
+    protected void addStreamHandlers(Channel ch, Settings s, Ingest ingest, Clients clients) {
+        ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.framing(), s.maxFrameBytes()));
+        ch.pipeline().addLast("ingest", new StreamHandler(ingest, clients, clientProtocol(s), s.maxBatchEvents(),
+                s.maxPendingEvents()));
+    }
+
+    /** TLS settings from a listener's configuration; relative paths are under Karaf's etc/. */
+    static TlsSettings tlsSettings(String certificate, String key, String keyPassword, String clientAuth,
+            String caCertificates, String permittedPeers, String protocols, String ciphers) {
+        return TlsSettings.of(java.nio.file.Paths.get(System.getProperty("karaf.etc", "etc")), certificate, key,
+                keyPassword, clientAuth, caCertificates, permittedPeers, protocols, ciphers);
+    }
+
+    /** The protocol shown for clients: "tcp", "relp", or with TLS "tcp+tls", "relp+tls". */
+    protected final String clientProtocol(Settings s) {
+        return s.tls() != null ? protocol + "+tls" : protocol;
+    }
+
+    /** Binds a TCP server socket whose connections get {@link #streamPipeline()} (TCP and RELP listeners). */
+    protected final ChannelFuture bindTcp(Settings s) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(transports.group())
+                .channel(transports.serverSocket())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(streamPipeline());
+        if (s.receiveBufferBytes() > 0) {
+            b.childOption(ChannelOption.SO_RCVBUF, s.receiveBufferBytes());
+        }
+        return b.bind(s.bindAddress(), s.port());
+    }
+
+    /** "127.0.0.1:5514", "[::1]:5514". */
+    protected static String hostPort(Settings s) {
+        String a = s.bindAddress().indexOf(':') >= 0 ? "[" + s.bindAddress() + "]" : s.bindAddress();
+        return a + ":" + s.port();
     }
 
     /** The handler of a datagram socket (UDP, Unix datagram). */

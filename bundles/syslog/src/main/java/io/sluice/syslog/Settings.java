@@ -1,6 +1,7 @@
 package io.sluice.syslog;
 
 import io.sluice.syslog.frame.Framing;
+import io.sluice.syslog.tls.TlsSettings;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,17 @@ import java.util.Objects;
  */
 record Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
         int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond, int maxBatchEvents,
-        int maxPendingEvents, int maxListenerPendingEvents, int receiveBufferBytes, String socketMode) {
+        int maxPendingEvents, int maxListenerPendingEvents, int receiveBufferBytes, String socketMode,
+        TlsSettings tls) {
+
+    Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
+            int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond,
+            int maxBatchEvents, int maxPendingEvents, int maxListenerPendingEvents, int receiveBufferBytes,
+            String socketMode) {
+        this(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections, idleTimeoutSeconds,
+                maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents, receiveBufferBytes,
+                socketMode, null);
+    }
 
     Settings {
         check("port", port, 0, 65535);

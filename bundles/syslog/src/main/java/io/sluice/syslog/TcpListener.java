@@ -1,8 +1,6 @@
 package io.sluice.syslog;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.sluice.api.bus.EventBus;
 import io.sluice.api.component.Receiver;
 import io.sluice.api.component.SluiceComponent;
@@ -16,6 +14,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
@@ -74,6 +73,35 @@ public class TcpListener extends Listener {
 
         @AttributeDefinition(description = "Socket receive buffer, in bytes; 0: the system default.", min = "0")
         int receiveBufferBytes() default 0;
+
+        @AttributeDefinition(description = "Serve TLS on this port (Netty SslHandler, JDK provider).")
+        boolean tls() default false;
+
+        @AttributeDefinition(description = "Server certificate chain, PEM, leaf first; relative to etc/.")
+        String tlsCertificate() default "sluice/tls/server.crt";
+
+        @AttributeDefinition(description = "Server private key, PEM PKCS#8; relative to etc/.")
+        String tlsKey() default "sluice/tls/server.key";
+
+        @AttributeDefinition(description = "Password of an encrypted key; empty for none.", type = AttributeType.PASSWORD)
+        String tlsKeyPassword() default "";
+
+        @AttributeDefinition(description = "Client certificates: none, optional or required.")
+        String tlsClientAuth() default "none";
+
+        @AttributeDefinition(description = "CA certificates (PEM) that client certificates must chain to; relative to "
+                + "etc/; empty: the JDK's trusted CAs.")
+        String tlsCaCertificates() default "";
+
+        @AttributeDefinition(description = "Client certificates permitted (comma-separated): SHA256:<fingerprint> or "
+                + "host names, *.domain for one leftmost label; empty: any the CA trusts. Needs tlsClientAuth = required.")
+        String tlsPermittedPeers() default "";
+
+        @AttributeDefinition(description = "TLS versions taken, comma-separated: TLSv1.3, TLSv1.2.")
+        String tlsProtocols() default "TLSv1.3,TLSv1.2";
+
+        @AttributeDefinition(description = "Cipher suites taken, comma-separated (JSSE names); empty: the JDK's defaults.")
+        String tlsCiphers() default "";
     }
 
     @Activate
@@ -101,27 +129,18 @@ public class TcpListener extends Listener {
         return new Settings(nameOf(c.name(), "tcp", props, c.port()), c.bindAddress().strip(), c.port(), null,
                 c.format().strip(), Framing.parse(c.framing()), c.maxFrameBytes(), c.maxConnections(),
                 c.idleTimeoutSeconds(), c.maxReadBytesPerSecond(), c.maxBatchEvents(), c.maxPendingEvents(),
-                c.maxListenerPendingEvents(), c.receiveBufferBytes(), null);
+                c.maxListenerPendingEvents(), c.receiveBufferBytes(), null,
+                c.tls() ? tlsSettings(c.tlsCertificate(), c.tlsKey(), c.tlsKeyPassword(), c.tlsClientAuth(),
+                        c.tlsCaCertificates(), c.tlsPermittedPeers(), c.tlsProtocols(), c.tlsCiphers()) : null);
     }
 
     @Override
     protected ChannelFuture open(Settings s) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(transports.group())
-                .channel(transports.serverSocket())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(streamPipeline());
-        if (s.receiveBufferBytes() > 0) {
-            b.childOption(ChannelOption.SO_RCVBUF, s.receiveBufferBytes());
-        }
-        return b.bind(s.bindAddress(), s.port());
+        return bindTcp(s);
     }
 
     @Override
     protected String where(Settings s) {
-        String a = s.bindAddress().indexOf(':') >= 0 ? "[" + s.bindAddress() + "]" : s.bindAddress();
-        return a + ":" + s.port();
+        return hostPort(s);
     }
 }

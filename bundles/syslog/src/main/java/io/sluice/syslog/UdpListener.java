@@ -119,7 +119,6 @@ public class UdpListener extends Listener {
 
     @Override
     protected String where(Settings s) {
-        String a = s.bindAddress().indexOf(':') >= 0 ? "[" + s.bindAddress() + "]" : s.bindAddress();
-        return a + ":" + s.port();
+        return hostPort(s);
     }
 }

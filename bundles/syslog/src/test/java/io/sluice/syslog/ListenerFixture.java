@@ -62,6 +62,13 @@ final class ListenerFixture implements AutoCloseable {
         return l;
     }
 
+    RelpListener relp(Map<String, Object> config) {
+        RelpListener l = new RelpListener(bus, transports, PARSERS, "test", convert(config, RelpListener.Config.class),
+                Map.of());
+        closeables.add(l::deactivate);
+        return l;
+    }
+
     UdpListener udp(Map<String, Object> config) {
         UdpListener l = new UdpListener(bus, transports, PARSERS, convert(config, UdpListener.Config.class), Map.of());
         closeables.add(l::deactivate);

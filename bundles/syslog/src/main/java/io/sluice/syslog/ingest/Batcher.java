@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Gathers the events of one channel into batches and publishes them to the {@code ingest} stream,
@@ -31,6 +32,7 @@ public final class Batcher {
     private final int maxBatch;
     private final int maxPending;
     private final Consumer<Boolean> onAccepting;
+    private final IntConsumer onDurable;
     private List<Event> pending;
     private List<Event> inFlight;
     private int attempts;
@@ -42,6 +44,17 @@ public final class Batcher {
      * @param onAccepting told (on the event loop) each time {@link #accepting()} changes
      */
     public Batcher(EventExecutor loop, Ingest ingest, int maxBatch, int maxPending, Consumer<Boolean> onAccepting) {
+        this(loop, ingest, maxBatch, maxPending, onAccepting, null);
+    }
+
+    /**
+     * @param onAccepting told (on the event loop) each time {@link #accepting()} changes
+     * @param onDurable   told (on the event loop) how many events became durable, each time a batch
+     *                    does: events become durable in the order they were added, so a caller can
+     *                    acknowledge its senders in that order (RELP answers); null when not needed
+     */
+    public Batcher(EventExecutor loop, Ingest ingest, int maxBatch, int maxPending, Consumer<Boolean> onAccepting,
+            IntConsumer onDurable) {
         if (maxBatch < 1 || maxPending < maxBatch) {
             throw new IllegalArgumentException("maxBatch (" + maxBatch + ") must be positive and at most maxPending ("
                     + maxPending + ")");
@@ -51,6 +64,7 @@ public final class Batcher {
         this.maxBatch = maxBatch;
         this.maxPending = maxPending;
         this.onAccepting = onAccepting;
+        this.onDurable = onDurable;
         this.pending = new ArrayList<>(Math.min(maxBatch, 1024));
     }
 
@@ -153,6 +167,9 @@ public final class Batcher {
                 ingest.resumed();
             }
             attempts = 0;
+            if (onDurable != null) {
+                onDurable.accept(batch.size());
+            }
             if (!pending.isEmpty()) {
                 publishPending();
             }

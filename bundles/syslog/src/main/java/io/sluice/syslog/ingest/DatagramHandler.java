@@ -15,7 +15,7 @@ import java.time.Instant;
  * dropped). A datagram cannot be pushed back, so when the bus cannot take more, or too many events
  * wait, datagrams are dropped and counted ({@code dropped}), and a warning is logged.
  */
-public final class DatagramHandler extends ChannelInboundHandlerAdapter {
+public final class DatagramHandler extends ChannelInboundHandlerAdapter implements Abandonable {
     private final Ingest ingest;
     private final Clients clients;
     private final String protocol;
@@ -111,6 +111,7 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
         ingest.log().warn("-", "datagram receive error: " + cause);
     }
 
+    @Override
     public int abandon() {
         return batcher == null ? 0 : batcher.stop();
     }

@@ -14,7 +14,7 @@ import java.time.Instant;
  * connection's {@link Batcher}; stops reading while the batcher cannot take more, so that a full
  * bus holds the sender back through TCP instead of losing anything. One instance per connection.
  */
-public final class StreamHandler extends ChannelInboundHandlerAdapter {
+public final class StreamHandler extends ChannelInboundHandlerAdapter implements Abandonable {
     private final Ingest ingest;
     private final Clients clients;
     private final String protocol;
@@ -113,6 +113,7 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Gives up what is not yet durable (listener stopping); returns how many events that was. */
+    @Override
     public int abandon() {
         return batcher == null ? 0 : batcher.stop();
     }

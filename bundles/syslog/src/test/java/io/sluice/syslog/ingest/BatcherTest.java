@@ -5,18 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.sluice.api.Event;
-import io.sluice.api.bus.BatchConsumer;
-import io.sluice.api.bus.EventBus;
-import io.sluice.api.bus.StreamStats;
-import io.sluice.api.bus.Subscription;
 import io.sluice.api.component.Counters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,7 +45,7 @@ class BatcherTest {
         List<String> shipped = new ArrayList<>();
         while (shipped.size() < 1000) {
             await().atMost(Duration.ofSeconds(10)).until(() -> !bus.published.isEmpty());
-            Published p = bus.published.poll();
+            HeldBus.Published p = bus.published.poll();
             assertThat(p.events()).hasSizeLessThanOrEqualTo(100);
             p.events().forEach(e -> shipped.add(e.message()));
             p.done().complete(null);
@@ -72,43 +64,4 @@ class BatcherTest {
         return loop.submit(task).get();
     }
 
-    private record Published(List<Event> events, CompletableFuture<Void> done) {
-    }
-
-    /** A bus that takes every batch and makes it durable only when the test says so. */
-    private static final class HeldBus implements EventBus {
-        final ConcurrentLinkedQueue<Published> published = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public CompletionStage<Void> publish(String stream, List<Event> events) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            published.add(new Published(List.copyOf(events), done));
-            return done;
-        }
-
-        @Override
-        public boolean hasCapacity(String stream) {
-            return true;
-        }
-
-        @Override
-        public Subscription subscribe(String stream, String group, int maxBatch, BatchConsumer consumer) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Subscription observe(String stream, Consumer<Event> observer) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public StreamStats stats(String stream) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<String> streams() {
-            return List.of(EventBus.INGEST);
-        }
-    }
 }

@@ -1,0 +1,377 @@
+package io.sluice.syslog.relp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.sluice.api.Event;
+import io.sluice.syslog.ingest.Abandonable;
+import io.sluice.syslog.ingest.Batcher;
+import io.sluice.syslog.ingest.ClientRecord;
+import io.sluice.syslog.ingest.Clients;
+import io.sluice.syslog.ingest.Ingest;
+import io.sluice.syslog.ingest.Peers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server side of one RELP session. Checks the session rules (an {@code open} first, transaction
+ * numbers in sequence from 1, wrapping after 999,999,999), and answers every frame in the order it
+ * came: {@code 200 OK} to a {@code syslog} (or {@code lz4}) frame only once its events are durable in
+ * the bus, {@code 500} with the reason when a frame cannot be taken. Protocol violations are logged
+ * with the peer and counted; the session answers the broken frame when it can and closes.
+ *
+ * <p>Reading pauses while {@code window} frames wait for their answer, or while the bus holds the
+ * connection's events back: RELP senders are held back exactly like TCP ones, never refused for a
+ * full bus. One instance per connection, confined to its event loop.
+ */
+public final class RelpSessionHandler extends ChannelInboundHandlerAdapter implements Abandonable {
+    /** Transaction numbers wrap from here back to 1. */
+    static final long MAX_TXNR = 999_999_999L;
+    /** RELP answers carry at most 80 characters of text. */
+    private static final int MAX_TEXT = 80;
+    private static final byte[] SERVERCLOSE = "0 serverclose 0\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Ingest ingest;
+    private final Clients clients;
+    private final String protocol;
+    private final RelpOptions options;
+    private final int maxBatch;
+    private final int maxPending;
+    private final ArrayDeque<Answer> answers = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private ClientRecord client;
+    private Batcher batcher;
+    private String peerHost;
+    private Instant readAt;
+    private boolean open;
+    private boolean lz4Agreed;
+    private long expected = 1;
+    /** After {@code close} or a violation: nothing more is read, what is pending is answered, then close. */
+    private boolean closing;
+    private boolean abandoned;
+
+    /** An unanswered frame: answered once its {@code events} are durable and every earlier frame is. */
+    private static final class Answer {
+        final long txnr;
+        int events;
+        final String text;
+        final boolean closeAfter;
+
+        Answer(long txnr, int events, String text, boolean closeAfter) {
+            this.txnr = txnr;
+            this.events = events;
+            this.text = text;
+            this.closeAfter = closeAfter;
+        }
+    }
+
+    public RelpSessionHandler(Ingest ingest, Clients clients, String protocol, RelpOptions options, int maxBatch,
+            int maxPending) {
+        this.ingest = ingest;
+        this.clients = clients;
+        this.protocol = protocol;
+        this.options = options;
+        this.maxBatch = maxBatch;
+        this.maxPending = maxPending;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        Peers.Peer p = Peers.of(ctx.channel());
+        peerHost = p.host();
+        client = clients.connected(p.label(), p.localPort(), protocol);
+        batcher = new Batcher(ctx.executor(), ingest, maxBatch, maxPending, accepting -> updateRead(), this::durable);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof RelpFramingError e) {
+            if (!closing) {
+                violation(e.txnr(), e.reason());
+            }
+            return;
+        }
+        RelpFrame frame = (RelpFrame) msg;
+        try {
+            if (!closing) {
+                if (readAt == null) {
+                    readAt = Instant.now();
+                }
+                handle(frame);
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void handle(RelpFrame f) {
+        if (f.txnr() == 0) {
+            violation(-1, "transaction number 0 is reserved for the server's hints");
+            return;
+        }
+        if (f.txnr() != expected) {
+            violation(f.txnr(), "transaction number " + f.txnr() + " out of sequence, " + expected + " expected");
+            return;
+        }
+        expected = next(expected);
+        switch (f.command()) {
+            case "open" -> open(f);
+            case "syslog" -> {
+                if (!open) {
+                    violation(f.txnr(), "command disabled: 'syslog' before 'open'");
+                } else {
+                    syslog(f);
+                }
+            }
+            case "lz4" -> {
+                if (!open) {
+                    violation(f.txnr(), "command disabled: 'lz4' before 'open'");
+                } else {
+                    lz4(f);
+                }
+            }
+            case "close" -> {
+                closing = true;
+                queue(new Answer(f.txnr(), 0, "", true));
+            }
+            case "rsp" -> {
+                ingest.counters().failed.increment();
+                ingest.log().warn(client.peer(), "sent 'rsp' (txnr " + f.txnr() + "), a server's command; answered 500");
+                queue(new Answer(f.txnr(), 0, "500 rsp is sent by servers only", false));
+            }
+            default -> {
+                ingest.counters().failed.increment();
+                ingest.log().warn(client.peer(), "unknown command '" + f.command() + "' (txnr " + f.txnr()
+                        + "); answered 500");
+                queue(new Answer(f.txnr(), 0, "500 command not supported: " + f.command(), false));
+            }
+        }
+    }
+
+    /** The transaction number after {@code txnr}: 999,999,999 is followed by 1 (0 is the server's). */
+    static long next(long txnr) {
+        return txnr == MAX_TXNR ? 1 : txnr + 1;
+    }
+
+    private void open(RelpFrame f) {
+        if (open) {
+            violation(f.txnr(), "protocol error: session already open");
+            return;
+        }
+        RelpOffers offers;
+        try {
+            offers = RelpOffers.parse(f.data().toString(StandardCharsets.UTF_8));
+            offers.relpVersion();
+        } catch (IllegalArgumentException e) {
+            violation(f.txnr(), "error on open: " + e.getMessage());
+            return;
+        }
+        List<String> commands = offers.values("commands");
+        if (!commands.contains("syslog")) {
+            violation(f.txnr(), "required command not supported by client: syslog");
+            return;
+        }
+        lz4Agreed = options.lz4() && commands.contains("lz4");
+        Map<String, List<String>> ours = new LinkedHashMap<>();
+        ours.put("relp_version", List.of("0"));
+        ours.put("relp_software", List.of(options.software().split(",")));
+        ours.put("commands", lz4Agreed ? List.of("syslog", "lz4") : List.of("syslog"));
+        open = true;
+        queue(new Answer(f.txnr(), 0, "200 OK\n" + RelpOffers.format(ours), false));
+    }
+
+    private void syslog(RelpFrame f) {
+        ByteBuf data = withoutTrailingNewline(f.data());
+        Event e = ingest.parse(data, peerHost, client, readAt);
+        if (e == null) {
+            queue(new Answer(f.txnr(), 0, "500 message refused: not a syslog message this listener's format takes",
+                    false));
+            return;
+        }
+        batcher.add(e);
+        queue(new Answer(f.txnr(), 1, "200 OK", false));
+    }
+
+    private void lz4(RelpFrame f) {
+        if (!options.lz4()) {
+            ingest.counters().failed.increment();
+            ingest.log().warn(client.peer(), "sent 'lz4' (txnr " + f.txnr() + ") but lz4 is off on this listener");
+            queue(new Answer(f.txnr(), 0, "500 command disabled: lz4", false));
+            return;
+        }
+        Lz4Group group;
+        try {
+            group = Lz4Group.decode(f.data(), options.maxLz4Bytes(), options.maxLz4Ratio(), options.maxDataBytes());
+        } catch (IllegalArgumentException e) {
+            ingest.counters().failed.increment();
+            ingest.log().warn(client.peer(), "lz4 group (txnr " + f.txnr() + ") refused: " + e.getMessage());
+            queue(new Answer(f.txnr(), 0, "500 " + e.getMessage(), false));
+            return;
+        }
+        // All or nothing: one answer covers the group, so nothing of it is published unless all parse.
+        List<Event> events = new ArrayList<>(group.messages().size());
+        for (Lz4Group.Message m : group.messages()) {
+            ByteBuf slice = withoutTrailingNewline(Unpooled.wrappedBuffer(group.bytes(), m.offset(), m.length()));
+            Event e = ingest.parse(slice, peerHost, client, readAt);
+            if (e == null) {
+                queue(new Answer(f.txnr(), 0, "500 message refused: lz4 frame " + (events.size() + 1)
+                        + " is not a syslog message this listener's format takes", false));
+                return;
+            }
+            events.add(e);
+        }
+        events.forEach(batcher::add);
+        queue(new Answer(f.txnr(), events.size(), "200 OK", false));
+    }
+
+    private static ByteBuf withoutTrailingNewline(ByteBuf b) {
+        int len = b.readableBytes();
+        while (len > 0 && (b.getByte(b.readerIndex() + len - 1) == '\n' || b.getByte(b.readerIndex() + len - 1) == '\r')) {
+            len--;
+        }
+        return len == b.readableBytes() ? b : b.slice(b.readerIndex(), len);
+    }
+
+    /** A broken session: answer the frame if its number is known, then close once earlier frames are answered. */
+    private void violation(long txnr, String reason) {
+        ingest.counters().failed.increment();
+        ingest.log().warn(client.peer(), "RELP session closed: " + reason + (txnr > 0 ? " (txnr " + txnr + ")" : ""));
+        closing = true;
+        queue(new Answer(txnr > 0 ? txnr : 0, 0, txnr > 0 ? "500 " + reason : null, true));
+    }
+
+    private void queue(Answer a) {
+        answers.add(a);
+    }
+
+    /** {@code n} more of this connection's events are durable, in the order they were added. */
+    private void durable(int n) {
+        for (Answer a : answers) {
+            if (n == 0) {
+                break;
+            }
+            int take = Math.min(n, a.events);
+            a.events -= take;
+            n -= take;
+        }
+        answerReady();
+        updateRead();
+    }
+
+    /** Sends the answers whose frames are done, in order. */
+    private void answerReady() {
+        if (ctx == null || abandoned) {
+            return;
+        }
+        boolean wrote = false;
+        while (!answers.isEmpty() && answers.peekFirst().events == 0) {
+            Answer a = answers.pollFirst();
+            if (a.text != null) {
+                ctx.write(rsp(a.txnr, a.text));
+                wrote = true;
+            }
+            if (a.closeAfter) {
+                if (a.text == null || a.txnr == 0) {
+                    ctx.write(Unpooled.wrappedBuffer(SERVERCLOSE));
+                }
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                answers.clear();
+                return;
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private ByteBuf rsp(long txnr, String text) {
+        String t = text;
+        int nl = t.indexOf('\n');
+        String head = nl < 0 ? t : t.substring(0, nl);
+        if (head.length() > 4 + MAX_TEXT) {
+            t = head.substring(0, 4 + MAX_TEXT) + (nl < 0 ? "" : t.substring(nl));
+        }
+        byte[] data = t.getBytes(StandardCharsets.UTF_8);
+        byte[] header = (txnr + " rsp " + data.length + (data.length > 0 ? " " : "")).getBytes(StandardCharsets.US_ASCII);
+        ByteBuf b = ctx.alloc().buffer(header.length + data.length + 1);
+        b.writeBytes(header).writeBytes(data).writeByte('\n');
+        return b;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readAt = null;
+        batcher.flush();
+        answerReady();
+        updateRead();
+    }
+
+    private void updateRead() {
+        if (ctx == null) {
+            return;
+        }
+        boolean read = !closing && batcher.accepting() && answers.size() < options.window();
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (batcher != null) {
+            // Published even though the sender is gone; it will send these again (unanswered), a
+            // duplicate at most, never a loss.
+            batcher.flush();
+        }
+        if (client != null) {
+            clients.disconnected(client);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ingest.log().warn(client.peer(), "idle for too long; closing the RELP session");
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(SERVERCLOSE)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            ingest.log().warn(client == null ? "?" : client.peer(), "connection error: " + cause.getMessage());
+        } else {
+            ingest.log().warn(client == null ? "?" : client.peer(), "closing after an unexpected error: " + cause);
+        }
+        ctx.close();
+    }
+
+    /** Listener stopping: stop publishing, tell the client (serverclose hint); it resends what was unanswered. */
+    @Override
+    public int abandon() {
+        abandoned = true;
+        if (ctx != null && ctx.channel().isActive()) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(SERVERCLOSE));
+        }
+        return batcher == null ? 0 : batcher.stop();
+    }
+
+    /** Frames of this session waiting for their answer. */
+    public int unanswered() {
+        return answers.size();
+    }
+}
