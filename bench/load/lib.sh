@@ -148,7 +148,7 @@ loggen_args() {
   local sc=$1
   LG_ARGS=(--rate "$3" --interval "$2" --size "$4" --active-connections "$5")
   case $sc in
-    tcp) LG_ARGS+=(--inet --stream) ;;
+    tcp|relp) LG_ARGS+=(--inet --stream) ;;    # relp: loggen feeds the rsyslog omrelp relay over TCP
     tcp5424) LG_ARGS+=(--inet --stream --syslog-proto) ;;
     udp) LG_ARGS+=(--inet --dgram) ;;
     *) die "unknown scenario $sc" ;;
@@ -263,6 +263,28 @@ sluice_start() {
   fi
   STARTUP_S=$(calc "($(now_us) - $t0) / 1e6" 1)
   log "Sluice up in ${STARTUP_S}s: karaf script pid $KARAF_SCRIPT_PID, java pid $JAVA_PID, heap -Xmx$heap, $proto port $port"
+}
+
+# relp_relay_start INPORT RHOST RPORT: the peers' RELP sender, unchanged (shared/bench/peers/run.sh):
+# rsyslogd with imtcp on 127.0.0.1:INPORT forwarding with omrelp (windowSize 2048, see the RELP
+# pitfall in peers/RESULTS.md; RS_OMRELP_EXTRA as there) to RHOST:RPORT. Sets RELAY_PID (tracked).
+relp_relay_start() {
+  local inport=$1 rhost=$2 rport=$3 conf="$WORK/relay.conf"
+  command -v rsyslogd >/dev/null || die "rsyslogd missing (apt-get install rsyslog rsyslog-relp)"
+  mkdir -p "$WORK/relay-work"
+  cat > "$conf" <<EOF
+global(workDirectory="$WORK/relay-work" maxMessageSize="8k")
+module(load="imtcp" maxSessions="1000")
+module(load="omrelp")
+input(type="imtcp" address="127.0.0.1" port="$inport" ruleset="fwd")
+ruleset(name="fwd") { action(type="omrelp" target="$rhost" port="$rport" template="RSYSLOG_ForwardFormat" ${RS_OMRELP_EXTRA-windowSize=\"2048\"}) }
+*.* action(type="omfile" file="$WORK/relay-internal.log")
+EOF
+  rsyslogd -N1 -f "$conf" >"$WORK/relay-check.log" 2>&1 || { cat "$WORK/relay-check.log" >&2; die "relay config invalid"; }
+  rsyslogd -n -f "$conf" -i "$WORK/relay.pid" >"$WORK/relay.stderr" 2>&1 &
+  RELAY_PID=$!; bg_track "$RELAY_PID"
+  wait_listen tcp "$inport" 10 "$RELAY_PID" || { cat "$WORK/relay.stderr" >&2; die "RELP relay did not start"; }
+  log "rsyslog omrelp relay pid $RELAY_PID: imtcp 127.0.0.1:$inport -> relp $rhost:$rport"
 }
 
 # sluice_stop: java first (graceful SIGTERM = Karaf shutdown), then the script; idempotent

@@ -6,6 +6,9 @@
 #   SCENARIO  tcp      loggen --inet --stream                (RFC3164-ish, LF framed)
 #             tcp5424  loggen --inet --stream --syslog-proto (RFC 5424, octet-counted)
 #             udp      loggen --inet --dgram
+#             relp     loggen --inet --stream -> rsyslog omrelp relay (imtcp -> omrelp windowSize 2048,
+#                      the peers' sender) -> Sluice's RELP listener (window 2048); the relay's CPU
+#                      is not counted, as in the peers' relp scenario
 # options (defaults = the peers'):
 #   --interval S    loggen run time in seconds (default 10)
 #   --rate N        loggen --rate, msgs/s per connection (default 1000000 = flat out)
@@ -70,7 +73,7 @@ while (( $# )); do
   esac
   shift
 done
-case $SCENARIO in tcp|tcp5424|udp) ;; *) die "SCENARIO must be tcp | tcp5424 | udp" ;; esac
+case $SCENARIO in tcp|tcp5424|udp|relp) ;; *) die "SCENARIO must be tcp | tcp5424 | udp | relp" ;; esac
 case $FSYNC in true|false) ;; *) die "--fsync true|false" ;; esac
 for v in INTERVAL RATE SIZE CONNS WARMUP QUIET DRAIN_MAX LINGER; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "--${v,,} must be a whole number"
@@ -103,16 +106,23 @@ find_loggen
 command -v /usr/bin/time >/dev/null || die "/usr/bin/time missing (apt-get install time)"
 
 # ------------------------------------------------------------------ fresh Sluice
-mapfile -t PORTS < <(pick_ports 6)
+mapfile -t PORTS < <(pick_ports 7)
 TCP_PORT=${PORTS[0]} UDP_PORT=${PORTS[1]} SSH_PORT=${PORTS[2]} RMI_REG_PORT=${PORTS[3]} RMI_SRV_PORT=${PORTS[4]}
-RELP_PORT=${PORTS[5]}
+RELP_PORT=${PORTS[5]} RELAY_PORT=${PORTS[6]}
 OUT_DIR=$WORK/out
 log "unpacking a fresh Sluice into $WORK"
 sluice_unpack "$WORK"
 sluice_configure
 log "ports: tcp $TCP_PORT udp $UDP_PORT ssh $SSH_PORT rmi $RMI_REG_PORT/$RMI_SRV_PORT; output $OUT_FILE ($SHIP_FORMAT, fsync=$FSYNC)"
 if [[ $SCENARIO == udp ]]; then PROTO=udp DPORT=$UDP_PORT; else PROTO=tcp DPORT=$TCP_PORT; fi
-sluice_start "$HEAP" "$PROTO" "$DPORT"
+if [[ $SCENARIO == relp ]]; then
+  set_cfg "$KARAF_DIR/etc/io.sluice.syslog.relp-main.cfg" window 2048
+  sluice_start "$HEAP" tcp "$RELP_PORT"
+  relp_relay_start "$RELAY_PORT" 127.0.0.1 "$RELP_PORT"
+  DPORT=$RELAY_PORT
+else
+  sluice_start "$HEAP" "$PROTO" "$DPORT"
+fi
 
 loggen_args "$SCENARIO" "$INTERVAL" "$RATE" "$SIZE" "$CONNS"
 
@@ -150,6 +160,7 @@ BASE=$(count_lines "$OUT_FILE")
 sleep 0.5
 T_BUSY0=$(sys_busy_ticks)
 TK0=$(proc_ticks "$JAVA_PID")
+RK0=0; if [[ -n ${RELAY_PID:-} ]]; then RK0=$(proc_ticks "$RELAY_PID"); fi
 T0_US=$(now_us)
 /usr/bin/time -f '%U %S %e' -o "$WORK/loggen.time" "${LOGGEN[@]}" "${LG_ARGS[@]}" 127.0.0.1 "$DPORT" \
   >"$WORK/loggen.out" 2>&1 &
@@ -182,6 +193,7 @@ wait "$LG_TIME_PID" 2>/dev/null || true
 T_END_US=$(now_us)
 T_BUSY1=$(sys_busy_ticks)
 TK1=$(proc_ticks "$JAVA_PID")
+RK1=0; if [[ -n ${RELAY_PID:-} ]]; then RK1=$(proc_ticks "$RELAY_PID"); fi
 RECV_TOTAL=$(count_lines "$OUT_FILE")
 RECEIVED=$(( RECV_TOTAL - BASE ))
 
@@ -218,7 +230,10 @@ CPU_PCT=$(calc "100 * $TICKS / $CLK_TCK / $WIN" 1)
 CPU_US=$(calc "$RECEIVED > 0 ? 1e6 * $TICKS / $CLK_TCK / $RECEIVED : 0" 2)
 LG_CPU=$(calc "100 * ($LG_U + $LG_S) / ($LG_E > 0 ? $LG_E : 1)" 1)
 SPAN=$(calc "($T_END_US - $T0_US) / 1e6" 3)
-OTHER=$(calc "100 * (($T_BUSY1 - $T_BUSY0) / $CLK_TCK - $TICKS / $CLK_TCK - $LG_U - $LG_S) / $SPAN" 1)
+# the RELP relay (scenario relp) is part of the sender, like loggen: reported, not counted as "other"
+RELAY_TICKS=$(( RK1 - RK0 ))
+RELAY_CPU=$(calc "100 * $RELAY_TICKS / $CLK_TCK / $WIN" 1)
+OTHER=$(calc "100 * (($T_BUSY1 - $T_BUSY0) / $CLK_TCK - $TICKS / $CLK_TCK - $RELAY_TICKS / $CLK_TCK - $LG_U - $LG_S) / $SPAN" 1)
 
 # loggen numbers every message: duplicates and holes show what kind of loss / redelivery happened
 LINES=NA DUPS=NA HOLES=NA
@@ -232,7 +247,7 @@ log "sent=$SENT received=$RECEIVED loss=$LOSS (${LOSS_PCT}%) e2e=${E2E}/s over $
 (( JAVA_ALIVE )) || log "WARNING: the Karaf java process had died before the end of the run"
 echo "RESULT server=sluice scenario=$SCENARIO sent=$SENT received=$RECEIVED loss=$LOSS loss_pct=$LOSS_PCT" \
   "e2e_rate=$E2E window_s=$WIN cpu_pct=$CPU_PCT cpu_us_per_msg=$CPU_US heap=$HEAP xmx=${XMX#-Xmx}" \
-  "loggen_rate=$LG_RATE loggen_cpu_pct=$LG_CPU other_cpu_pct=$OTHER late=$LATE dups=$DUPS holes=$HOLES udp_kernel_drops=$UDP_DROPS" \
+  "loggen_rate=$LG_RATE loggen_cpu_pct=$LG_CPU relay_cpu_pct=$RELAY_CPU other_cpu_pct=$OTHER late=$LATE dups=$DUPS holes=$HOLES udp_kernel_drops=$UDP_DROPS" \
   "drain_timeout=$DRAIN_TIMEOUT java_alive=$JAVA_ALIVE karaf_errors=$KARAF_ERRORS karaf_warns=$KARAF_WARNS shutdown_errors=$SHUTDOWN_ERRORS shutdown_warns=$SHUTDOWN_WARNS startup_s=$STARTUP_S" \
   "warmup=$WARMUP warmup_sent=$WARM_SENT interval=$INTERVAL rate=$RATE size=$SIZE conns=$CONNS format=$SHIP_FORMAT fsync=$FSYNC" \
   "dist_mtime=$SLUICE_TARBALL_MTIME tag=$TAG"

@@ -13,10 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import io.sluice.client.SendTool;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -27,7 +26,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
         + "to a listener, for testing. A message without <PRI> gets an RFC 5424 header (user.notice).")
 @Service
 public class SendCommand implements Action {
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSXXX");
 
     @Argument(index = 0, name = "message", description = "The message (omit with --file)", required = false)
     String message;
@@ -35,8 +33,27 @@ public class SendCommand implements Action {
     @Option(name = "-f", aliases = "--file", description = "Send each line of this file")
     String file;
 
-    @Option(name = "-p", aliases = "--protocol", description = "tcp, udp, unix (stream) or unix-dgram")
+    @Option(name = "-p", aliases = "--protocol", description = "tcp, relp (waits until every message is answered "
+            + "200), udp, unix (stream) or unix-dgram")
     String protocol = "tcp";
+
+    @Option(name = "--tls", description = "tcp and relp: use TLS")
+    boolean tls;
+
+    @Option(name = "--ca", description = "TLS: CA certificates (PEM) to trust; default: the JDK's")
+    String ca;
+
+    @Option(name = "--cert", description = "TLS: client certificate (PEM)")
+    String cert;
+
+    @Option(name = "--key", description = "TLS: client key (PEM PKCS#8)")
+    String key;
+
+    @Option(name = "--server-name", description = "TLS: name the server certificate must carry; default: the host")
+    String serverName;
+
+    @Option(name = "-z", aliases = "--lz4", description = "relp: send lz4 groups when the server agrees")
+    boolean lz4;
 
     @Option(name = "-h", aliases = "--host", description = "Host of the listener")
     String host = "127.0.0.1";
@@ -69,6 +86,33 @@ public class SendCommand implements Action {
             return null;
         }
         long sent = 0;
+        if (protocol.equals("relp") || (protocol.equals("tcp") && tls)) {
+            List<String> args = new ArrayList<>(List.of("--host", host, "--protocol", protocol, "--count",
+                    String.valueOf(count)));
+            if (port != 5514 || protocol.equals("tcp")) {
+                args.addAll(List.of("--port", String.valueOf(port)));
+            }
+            if (tls) {
+                args.add("--tls");
+                addIf(args, "--ca", ca);
+                addIf(args, "--cert", cert);
+                addIf(args, "--key", key);
+                addIf(args, "--server-name", serverName);
+            }
+            if (lz4) {
+                args.add("--lz4");
+            }
+            if (lf) {
+                args.add("--lf");
+            }
+            if (file != null) {
+                args.addAll(List.of("--file", file));
+            } else {
+                args.add(message);
+            }
+            SendTool.run(args.toArray(String[]::new), System.out, System.err);
+            return null;
+        }
         switch (protocol) {
             case "tcp":
                 try (Socket s = new Socket()) {
@@ -99,7 +143,7 @@ public class SendCommand implements Action {
                 System.err.println("unix-dgram: not supported by the JDK; use 'logger --socket' or --protocol unix");
                 return null;
             default:
-                System.err.println("Unknown protocol '" + protocol + "': tcp, udp, unix");
+                System.err.println("Unknown protocol '" + protocol + "': tcp, relp, udp, unix");
                 return null;
         }
         System.out.println("Sent " + sent + " message(s) over " + protocol);
@@ -134,17 +178,12 @@ public class SendCommand implements Action {
     }
 
     static String withHeader(String m) {
-        if (m.startsWith("<")) {
-            return m;
+        return SendTool.withHeader(m);
+    }
+
+    private static void addIf(List<String> args, String option, String value) {
+        if (value != null) {
+            args.addAll(List.of(option, value));
         }
-        String hostname;
-        try {
-            hostname = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            hostname = "-";
-        }
-        // RFC 5424 allows at most 6 fraction digits.
-        return "<13>1 " + OffsetDateTime.now().format(TIMESTAMP) + " " + hostname
-                + " sluice-send - - - " + m;
     }
 }

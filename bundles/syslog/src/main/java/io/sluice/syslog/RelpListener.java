@@ -8,7 +8,7 @@ import io.sluice.api.component.SluiceComponent;
 import io.sluice.syslog.frame.Framing;
 import io.sluice.syslog.ingest.Clients;
 import io.sluice.syslog.ingest.Ingest;
-import io.sluice.syslog.relp.RelpFrameDecoder;
+import io.sluice.syslog.relp.codec.RelpFrameDecoder;
 import io.sluice.syslog.relp.RelpOptions;
 import io.sluice.syslog.relp.RelpSessionHandler;
 import java.util.Map;

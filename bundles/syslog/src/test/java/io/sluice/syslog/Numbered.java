@@ -8,9 +8,9 @@ import java.util.List;
  * number after {@code prefix}), how many of {@code 0..total-1} are missing, how many came twice, how
  * many arrived before a smaller number, and whether anything arrived that was never sent.
  */
-record Numbered(int missing, int duplicates, int outOfOrder, int unexpected, int firstMissing) {
+public record Numbered(int missing, int duplicates, int outOfOrder, int unexpected, int firstMissing) {
 
-    static Numbered check(List<String> messages, String prefix, int total) {
+    public static Numbered check(List<String> messages, String prefix, int total) {
         BitSet seen = new BitSet(total);
         int duplicates = 0;
         int outOfOrder = 0;
@@ -44,7 +44,7 @@ record Numbered(int missing, int duplicates, int outOfOrder, int unexpected, int
                 firstMissing >= total ? -1 : firstMissing);
     }
 
-    boolean allInOrderOnce() {
+    public boolean allInOrderOnce() {
         return missing == 0 && duplicates == 0 && outOfOrder == 0 && unexpected == 0;
     }
 }

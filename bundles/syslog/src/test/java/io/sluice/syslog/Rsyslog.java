@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
  * temp dir, run in the foreground and ended by its PID. The machine's own rsyslog is never touched.
  * Needs Debian's rsyslog and rsyslog-relp (the README's test command installs them).
  */
-final class Rsyslog implements AutoCloseable {
+public final class Rsyslog implements AutoCloseable {
     static final Path RSYSLOGD = Path.of("/usr/sbin/rsyslogd");
 
-    final Path dir;
+    public final Path dir;
     private final Process process;
 
     private Rsyslog(Path dir, Process process) {
@@ -32,7 +32,7 @@ final class Rsyslog implements AutoCloseable {
      * Starts rsyslogd with {@code config} (after a global() line giving it {@code dir} as work
      * directory); waits until {@code tcpPort} accepts connections.
      */
-    static Rsyslog start(Path dir, String config, int tcpPort) throws Exception {
+    public static Rsyslog start(Path dir, String config, int tcpPort) throws Exception {
         assertThat(RSYSLOGD).as("rsyslogd (Debian packages rsyslog and rsyslog-relp; ./sluice test installs them)")
                 .isExecutable();
         Files.createDirectories(dir.resolve("work"));
@@ -66,11 +66,11 @@ final class Rsyslog implements AutoCloseable {
         return r;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         Path internal = dir.resolve("internal.log");
         return Files.readString(dir.resolve("stderr.log"), StandardCharsets.UTF_8)
                 + (Files.exists(internal) ? Files.readString(internal, StandardCharsets.UTF_8) : "");

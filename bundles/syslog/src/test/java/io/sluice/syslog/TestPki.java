@@ -17,10 +17,10 @@ import javax.net.ssl.SSLContext;
  * valid two days): {@code ca.crt}, and for each name {@code NAME.crt} / {@code NAME.key} (PKCS#8)
  * with the name as CN and DNS subject alternative name (plus IP 127.0.0.1 for "localhost").
  */
-final class TestPki {
-    final Path dir;
+public final class TestPki {
+    public final Path dir;
 
-    TestPki(Path dir) throws Exception {
+    public TestPki(Path dir) throws Exception {
         this.dir = dir;
         Files.createDirectories(dir);
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -28,11 +28,11 @@ final class TestPki {
     }
 
     /** Issues a certificate for {@code name} (signed by this CA, or self-signed when {@code selfSigned}). */
-    TestPki issue(String name) throws Exception {
+    public TestPki issue(String name) throws Exception {
         return issue(name, name, false);
     }
 
-    TestPki issue(String file, String name, boolean selfSigned) throws Exception {
+    public TestPki issue(String file, String name, boolean selfSigned) throws Exception {
         String san = "subjectAltName=DNS:" + name + (name.equals("localhost") ? ",IP:127.0.0.1" : "")
                 + "\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n";
         Files.writeString(dir.resolve(file + ".ext"), san);
@@ -49,20 +49,20 @@ final class TestPki {
         return this;
     }
 
-    Path crt(String name) {
+    public Path crt(String name) {
         return dir.resolve(name + ".crt");
     }
 
-    Path key(String name) {
+    public Path key(String name) {
         return dir.resolve(name + ".key");
     }
 
-    Path ca() {
+    public Path ca() {
         return dir.resolve("ca.crt");
     }
 
     /** A JSSE client context trusting this CA, presenting {@code clientName}'s certificate (or none). */
-    SSLContext client(String clientName, String... protocols) throws Exception {
+    public SSLContext client(String clientName, String... protocols) throws Exception {
         SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(ca().toFile());
         if (clientName != null) {
             b.keyManager(crt(clientName).toFile(), key(clientName).toFile());

@@ -13,6 +13,10 @@ import io.sluice.syslog.ingest.ClientRecord;
 import io.sluice.syslog.ingest.Clients;
 import io.sluice.syslog.ingest.Ingest;
 import io.sluice.syslog.ingest.Peers;
+import io.sluice.syslog.relp.codec.Lz4Group;
+import io.sluice.syslog.relp.codec.RelpFrame;
+import io.sluice.syslog.relp.codec.RelpFramingError;
+import io.sluice.syslog.relp.codec.RelpOffers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,8 +38,6 @@ import java.util.Map;
  * full bus. One instance per connection, confined to its event loop.
  */
 public final class RelpSessionHandler extends ChannelInboundHandlerAdapter implements Abandonable {
-    /** Transaction numbers wrap from here back to 1. */
-    static final long MAX_TXNR = 999_999_999L;
     /** RELP answers carry at most 80 characters of text. */
     private static final int MAX_TEXT = 80;
     private static final byte[] SERVERCLOSE = "0 serverclose 0\n".getBytes(StandardCharsets.US_ASCII);
@@ -124,7 +126,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
             violation(f.txnr(), "transaction number " + f.txnr() + " out of sequence, " + expected + " expected");
             return;
         }
-        expected = next(expected);
+        expected = RelpFrame.next(expected);
         switch (f.command()) {
             case "open" -> open(f);
             case "syslog" -> {
@@ -157,11 +159,6 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
                 queue(new Answer(f.txnr(), 0, "500 command not supported: " + f.command(), false));
             }
         }
-    }
-
-    /** The transaction number after {@code txnr}: 999,999,999 is followed by 1 (0 is the server's). */
-    static long next(long txnr) {
-        return txnr == MAX_TXNR ? 1 : txnr + 1;
     }
 
     private void open(RelpFrame f) {
@@ -302,11 +299,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         if (head.length() > 4 + MAX_TEXT) {
             t = head.substring(0, 4 + MAX_TEXT) + (nl < 0 ? "" : t.substring(nl));
         }
-        byte[] data = t.getBytes(StandardCharsets.UTF_8);
-        byte[] header = (txnr + " rsp " + data.length + (data.length > 0 ? " " : "")).getBytes(StandardCharsets.US_ASCII);
-        ByteBuf b = ctx.alloc().buffer(header.length + data.length + 1);
-        b.writeBytes(header).writeBytes(data).writeByte('\n');
-        return b;
+        return RelpFrame.encode(ctx.alloc(), txnr, "rsp", t.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -12,6 +12,8 @@ import io.sluice.syslog.ingest.Clients;
 import io.sluice.syslog.ingest.HeldBus;
 import io.sluice.syslog.ingest.Ingest;
 import io.sluice.syslog.ingest.PeerLog;
+import io.sluice.syslog.relp.codec.RelpFrame;
+import io.sluice.syslog.relp.codec.RelpFrameDecoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -313,8 +315,8 @@ class RelpSessionHandlerTest {
 
     @Test
     void transactionNumbersWrapFrom999999999ToOne() {
-        assertThat(RelpSessionHandler.next(999_999_999L)).isEqualTo(1);
-        assertThat(RelpSessionHandler.next(1)).isEqualTo(2);
+        assertThat(RelpFrame.next(999_999_999L)).isEqualTo(1);
+        assertThat(RelpFrame.next(1)).isEqualTo(2);
     }
 
     // --- lz4 ---

@@ -1,4 +1,4 @@
-package io.sluice.syslog.relp;
+package io.sluice.syslog.relp.codec;
 
 import java.util.ArrayList;
 import java.util.Collections;

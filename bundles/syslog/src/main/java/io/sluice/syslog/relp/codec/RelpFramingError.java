@@ -1,4 +1,4 @@
-package io.sluice.syslog.relp;
+package io.sluice.syslog.relp.codec;
 
 /**
  * What {@link RelpFrameDecoder} passes on instead of a frame when the input breaks the RELP

@@ -1,4 +1,4 @@
-package io.sluice.syslog.relp;
+package io.sluice.syslog.relp.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

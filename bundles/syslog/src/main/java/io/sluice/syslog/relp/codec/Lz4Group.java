@@ -1,8 +1,11 @@
-package io.sluice.syslog.relp;
+package io.sluice.syslog.relp.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
@@ -17,6 +20,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 public final class Lz4Group {
     /** The pure-Java, bounds-checked decompressor: this input comes from the network. */
     private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.safeInstance().safeDecompressor();
+    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestJavaInstance().fastCompressor();
 
     /** One message of the group: {@code length} bytes of {@link #bytes()} from {@code offset}. */
     public record Message(long txnr, int offset, int length) {
@@ -72,6 +76,29 @@ public final class Lz4Group {
             throw new IllegalArgumentException("lz4 block holds " + n + " bytes, " + size + " announced");
         }
         return new Lz4Group(out, split(out, maxMessageBytes));
+    }
+
+    /**
+     * The DATA of an {@code lz4} frame holding {@code messages}, numbered from {@code firstTxnr}:
+     * the 4-byte little-endian size, then the LZ4 block.
+     */
+    public static byte[] encode(List<byte[]> messages, long firstTxnr) {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        long txnr = firstTxnr;
+        for (byte[] m : messages) {
+            raw.writeBytes((txnr + " syslog " + m.length + (m.length > 0 ? " " : "")).getBytes(StandardCharsets.US_ASCII));
+            raw.writeBytes(m);
+            raw.write('\n');
+            txnr = RelpFrame.next(txnr);
+        }
+        byte[] plain = raw.toByteArray();
+        byte[] out = new byte[4 + COMPRESSOR.maxCompressedLength(plain.length)];
+        int n = COMPRESSOR.compress(plain, 0, plain.length, out, 4, out.length - 4);
+        out[0] = (byte) plain.length;
+        out[1] = (byte) (plain.length >>> 8);
+        out[2] = (byte) (plain.length >>> 16);
+        out[3] = (byte) (plain.length >>> 24);
+        return java.util.Arrays.copyOf(out, 4 + n);
     }
 
     private static List<Message> split(byte[] b, int maxMessageBytes) {

@@ -1,4 +1,4 @@
-package io.sluice.syslog.relp;
+package io.sluice.syslog.relp.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
