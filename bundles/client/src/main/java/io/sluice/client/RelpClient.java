@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,10 @@ public final class RelpClient implements AutoCloseable {
 
     // Confined to the event loop.
     private final ArrayDeque<Frame> waiting = new ArrayDeque<>();
-    private final LinkedHashMap<Long, Frame> unanswered = new LinkedHashMap<>();
+    /** Sent and not yet answered, in the order sent (answers usually come in that order). */
+    private final ArrayDeque<Frame> unanswered = new ArrayDeque<>();
+    /** An answer arrived in this read: pump once when the read is complete, not once per answer. */
+    private boolean pumpAfterRead;
     private Channel channel;
     private boolean ready;
     private long nextTxnr = 1;
@@ -70,18 +72,41 @@ public final class RelpClient implements AutoCloseable {
     private final LongAdder sessions = new LongAdder();
     private volatile String lastError;
 
+    /**
+     * What one {@code send} call waits for: its frames, counted down as they are answered 200
+     * (a frame split in several adds to the count). Confined to the event loop.
+     */
+    private static final class Batch {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        int frames;
+
+        Batch(int frames) {
+            this.frames = frames;
+        }
+
+        void answered() {
+            if (--frames == 0) {
+                done.complete(null);
+            }
+        }
+
+        void split(int into) {
+            frames += into - 1;
+        }
+    }
+
     /** A frame to send: one message ({@code syslog}) or a group ({@code lz4}). */
     private static final class Frame {
         final List<byte[]> messages;
         final boolean group;
-        final CompletableFuture<Void> done;
+        final Batch batch;
         long txnr;
         long sentAtNanos;
 
-        Frame(List<byte[]> messages, boolean group, CompletableFuture<Void> done) {
+        Frame(List<byte[]> messages, boolean group, Batch batch) {
             this.messages = messages;
             this.group = group;
-            this.done = done;
+            this.batch = batch;
         }
     }
 
@@ -98,9 +123,9 @@ public final class RelpClient implements AutoCloseable {
 
     /** Sends one message; the future completes once the server answered 200. */
     public CompletableFuture<Void> send(byte[] message) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        loop.execute(() -> enqueue(new Frame(List.of(message), false, done)));
-        return done;
+        Batch batch = new Batch(1);
+        loop.execute(() -> enqueue(new Frame(List.of(message), false, batch)));
+        return batch.done;
     }
 
     /** Sends messages in order; the future completes once the server answered 200 for all of them. */
@@ -108,34 +133,34 @@ public final class RelpClient implements AutoCloseable {
         if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        List<Frame> frames = new ArrayList<>();
+        List<List<byte[]>> parts = new ArrayList<>();
         if (options.lz4()) {
             List<byte[]> current = new ArrayList<>();
             int bytes = 0;
             for (byte[] m : messages) {
                 if (!current.isEmpty() && bytes + m.length + 32 > LZ4_GROUP_BYTES) {
-                    frames.add(new Frame(current, true, new CompletableFuture<>()));
+                    parts.add(current);
                     current = new ArrayList<>();
                     bytes = 0;
                 }
                 current.add(m);
                 bytes += m.length + 32;
             }
-            frames.add(new Frame(current, true, new CompletableFuture<>()));
+            parts.add(current);
         } else {
             for (byte[] m : messages) {
-                frames.add(new Frame(List.of(m), false, new CompletableFuture<>()));
+                parts.add(List.of(m));
             }
         }
-        frames.forEach(f -> parts.add(f.done));
-        loop.execute(() -> frames.forEach(this::enqueue));
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        Batch batch = new Batch(parts.size());
+        boolean group = options.lz4();
+        loop.execute(() -> parts.forEach(m -> enqueue(new Frame(m, group, batch))));
+        return batch.done;
     }
 
     private void enqueue(Frame f) {
         if (closing) {
-            f.done.completeExceptionally(new IllegalStateException("the RELP client is closed"));
+            f.batch.done.completeExceptionally(new IllegalStateException("the RELP client is closed"));
             return;
         }
         waiting.add(f);
@@ -177,7 +202,7 @@ public final class RelpClient implements AutoCloseable {
         lastError = why;
         ready = false;
         channel = null;
-        List<Frame> back = new ArrayList<>(unanswered.values());
+        List<Frame> back = new ArrayList<>(unanswered);
         unanswered.clear();
         framesResent.add(back.size());
         for (int i = back.size() - 1; i >= 0; i--) {
@@ -196,7 +221,7 @@ public final class RelpClient implements AutoCloseable {
 
     private void failAll(Throwable why) {
         for (Frame f : waiting) {
-            f.done.completeExceptionally(why);
+            f.batch.done.completeExceptionally(why);
         }
         waiting.clear();
     }
@@ -211,20 +236,9 @@ public final class RelpClient implements AutoCloseable {
             Frame f = waiting.poll();
             if (f.group && !lz4Agreed) {
                 // The server did not agree to lz4 (this session): one syslog frame per message.
-                List<Frame> singles = new ArrayList<>();
-                for (byte[] m : f.messages) {
-                    singles.add(new Frame(List.of(m), false, new CompletableFuture<>()));
-                }
-                CompletableFuture.allOf(singles.stream().map(s -> s.done).toArray(CompletableFuture[]::new))
-                        .whenComplete((ok, e) -> {
-                            if (e == null) {
-                                f.done.complete(null);
-                            } else {
-                                f.done.completeExceptionally(e.getCause() != null ? e.getCause() : e);
-                            }
-                        });
-                for (int i = singles.size() - 1; i >= 0; i--) {
-                    waiting.addFirst(singles.get(i));
+                f.batch.split(f.messages.size());
+                for (int i = f.messages.size() - 1; i >= 0; i--) {
+                    waiting.addFirst(new Frame(List.of(f.messages.get(i)), false, f.batch));
                 }
                 continue;
             }
@@ -235,17 +249,9 @@ public final class RelpClient implements AutoCloseable {
                 if (data.length > options.maxDataBytes() && f.messages.size() > 1) {
                     // Too large once compressed: two groups of half the messages each.
                     int half = f.messages.size() / 2;
-                    Frame a = new Frame(f.messages.subList(0, half), true, new CompletableFuture<>());
-                    Frame b = new Frame(f.messages.subList(half, f.messages.size()), true, new CompletableFuture<>());
-                    CompletableFuture.allOf(a.done, b.done).whenComplete((ok, e) -> {
-                        if (e == null) {
-                            f.done.complete(null);
-                        } else {
-                            f.done.completeExceptionally(e.getCause() != null ? e.getCause() : e);
-                        }
-                    });
-                    waiting.addFirst(b);
-                    waiting.addFirst(a);
+                    f.batch.split(2);
+                    waiting.addFirst(new Frame(f.messages.subList(half, f.messages.size()), true, f.batch));
+                    waiting.addFirst(new Frame(f.messages.subList(0, half), true, f.batch));
                     continue;
                 }
                 command = "lz4";
@@ -256,7 +262,7 @@ public final class RelpClient implements AutoCloseable {
             f.txnr = nextTxnr;
             nextTxnr = RelpFrame.next(nextTxnr);
             f.sentAtNanos = System.nanoTime();
-            unanswered.put(f.txnr, f);
+            unanswered.add(f);
             channel.write(RelpFrame.encode(channel.alloc(), f.txnr, command, data));
             framesSent.increment();
             wrote = true;
@@ -269,11 +275,27 @@ public final class RelpClient implements AutoCloseable {
         }
     }
 
+    /** The frame sent with this txnr, taken out of the unanswered ones; null if there is none. */
+    private Frame takeUnanswered(long txnr) {
+        Frame head = unanswered.peekFirst();
+        if (head != null && head.txnr == txnr) {
+            return unanswered.pollFirst();
+        }
+        for (Iterator<Frame> it = unanswered.iterator(); it.hasNext();) {
+            Frame f = it.next();
+            if (f.txnr == txnr) {
+                it.remove();
+                return f;
+            }
+        }
+        return null;
+    }
+
     private void checkTimeouts() {
         if (channel == null || unanswered.isEmpty()) {
             return;
         }
-        Frame oldest = unanswered.values().iterator().next();
+        Frame oldest = unanswered.peekFirst();
         if (System.nanoTime() - oldest.sentAtNanos > options.responseTimeout().toNanos()) {
             LOG.warn("RELP client to {}: no answer to txnr {} for {} s; closing the session", where(), oldest.txnr,
                     options.responseTimeout().toSeconds());
@@ -335,8 +357,9 @@ public final class RelpClient implements AutoCloseable {
         }
 
         private void answer(ChannelHandlerContext ctx, long txnr, String data) {
-            int code = data.length() >= 3 && data.substring(0, 3).chars().allMatch(Character::isDigit)
-                    ? Integer.parseInt(data.substring(0, 3)) : -1;
+            int code = data.length() >= 3 && isDigit(data.charAt(0)) && isDigit(data.charAt(1))
+                    && isDigit(data.charAt(2))
+                    ? (data.charAt(0) - '0') * 100 + (data.charAt(1) - '0') * 10 + data.charAt(2) - '0' : -1;
             int nl = data.indexOf('\n');
             String text = (nl < 0 ? data : data.substring(0, nl)).substring(Math.min(4, data.length()));
             if (txnr == openTxnr && !ready) {
@@ -361,7 +384,7 @@ public final class RelpClient implements AutoCloseable {
                 ctx.close();
                 return;
             }
-            Frame f = unanswered.remove(txnr);
+            Frame f = takeUnanswered(txnr);
             if (f == null) {
                 LOG.warn("RELP client to {}: answer to txnr {}, which is not waiting for one; closing", where(), txnr);
                 ctx.close();
@@ -369,12 +392,20 @@ public final class RelpClient implements AutoCloseable {
             }
             if (code == 200) {
                 messagesAcked.add(f.messages.size());
-                f.done.complete(null);
+                f.batch.answered();
             } else {
                 messagesRefused.add(f.messages.size());
-                f.done.completeExceptionally(new RelpRefusedException(code, text));
+                f.batch.done.completeExceptionally(new RelpRefusedException(code, text));
             }
-            pump();
+            pumpAfterRead = true;
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (pumpAfterRead) {
+                pumpAfterRead = false;
+                pump();
+            }
         }
 
         @Override
@@ -390,6 +421,10 @@ public final class RelpClient implements AutoCloseable {
             LOG.warn("RELP client to {}: {}", where(), cause.getMessage());
             ctx.close();
         }
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Whether a session is open now. */
@@ -435,7 +470,7 @@ public final class RelpClient implements AutoCloseable {
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         for (Iterator<Frame> it = waiting.iterator(); it.hasNext();) {
-            it.next().done.completeExceptionally(new IllegalStateException("the RELP client was closed"));
+            it.next().batch.done.completeExceptionally(new IllegalStateException("the RELP client was closed"));
         }
     }
 

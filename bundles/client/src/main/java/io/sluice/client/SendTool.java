@@ -79,6 +79,7 @@ public final class SendTool {
         out.println("  -f, --file FILE        send each line of FILE");
         out.println("  -c, --count N          send everything N times (default 1)");
         out.println("  -z, --lz4              relp: send lz4 groups when the server agrees");
+        out.println("  -w, --window N         relp: frames in flight, unanswered (default 128, librelp's)");
         out.println("      --lf               tcp: LF framing instead of octet counting");
         out.println("      --tls              use TLS;  --ca FILE  --cert FILE --key FILE  --server-name NAME");
         out.println("  -t, --timeout SECONDS  give up after this long (default 60)");
@@ -93,6 +94,7 @@ public final class SendTool {
         String file = null;
         int count = 1;
         boolean lz4 = false;
+        int window = 128;
         boolean lf = false;
         boolean useTls = false;
         Path ca = null;
@@ -111,6 +113,7 @@ public final class SendTool {
                     case "-f", "--file" -> file = args[++i];
                     case "-c", "--count" -> count = Integer.parseInt(args[++i]);
                     case "-z", "--lz4" -> lz4 = true;
+                    case "-w", "--window" -> window = Integer.parseInt(args[++i]);
                     case "--lf" -> lf = true;
                     case "--tls" -> useTls = true;
                     case "--ca" -> ca = Path.of(args[++i]);
@@ -158,7 +161,7 @@ public final class SendTool {
                 err.println("protocol must be relp or tcp");
                 return 2;
             }
-            ClientOptions o = ClientOptions.of(host, port != null ? port : relp ? 2514 : 5514).withLz4(lz4)
+            ClientOptions o = ClientOptions.of(host, port != null ? port : relp ? 2514 : 5514).withLz4(lz4).withWindow(window)
                     .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(Math.max(5, timeout)), Duration.ofSeconds(2));
             if (useTls) {
                 o = o.withTls(tls(ca, cert, key), serverName);

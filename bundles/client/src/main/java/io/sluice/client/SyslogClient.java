@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -129,8 +130,36 @@ public final class SyslogClient implements AutoCloseable {
         return connecting;
     }
 
+    /**
+     * Ends the connection the way that loses nothing already written: TLS close_notify, then a
+     * half-close (FIN), then waits (up to the response timeout) until the server, having read
+     * everything, closes its side. Closing at once could make the kernel answer data the server
+     * sent (a TLS 1.3 session ticket) with a reset, and a reset makes the server drop what it has
+     * not read yet.
+     */
     @Override
     public void close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        loop.execute(() -> {
+            Channel ch = channel;
+            if (ch == null || !ch.isActive()) {
+                closed.complete(null);
+                return;
+            }
+            ch.closeFuture().addListener(f -> closed.complete(null));
+            SslHandler ssl = ch.pipeline().get(SslHandler.class);
+            ChannelFuture notified = ssl != null ? ssl.closeOutbound() : ch.newSucceededFuture();
+            notified.addListener(f -> {
+                if (ch instanceof SocketChannel socket && ch.isActive()) {
+                    socket.shutdownOutput();
+                }
+            });
+        });
+        try {
+            closed.get(options.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception notClosedByTheServer) {
+            // Closed below; what the server had not read by now may be lost, as with any syslog over TCP.
+        }
         loop.execute(() -> {
             if (channel != null) {
                 channel.close();

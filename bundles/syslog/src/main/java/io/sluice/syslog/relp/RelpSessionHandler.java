@@ -41,6 +41,9 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
     /** RELP answers carry at most 80 characters of text. */
     private static final int MAX_TEXT = 80;
     private static final byte[] SERVERCLOSE = "0 serverclose 0\n".getBytes(StandardCharsets.US_ASCII);
+    /** The text of a 200 answer; compared by identity on the hot path. */
+    private static final String OK = "200 OK";
+    private static final byte[] OK_TAIL = " rsp 6 200 OK\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Ingest ingest;
     private final Clients clients;
@@ -185,7 +188,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         ours.put("relp_software", List.of(options.software().split(",")));
         ours.put("commands", lz4Agreed ? List.of("syslog", "lz4") : List.of("syslog"));
         open = true;
-        queue(new Answer(f.txnr(), 0, "200 OK\n" + RelpOffers.format(ours), false));
+        queue(new Answer(f.txnr(), 0, OK + "\n" + RelpOffers.format(ours), false));
     }
 
     private void syslog(RelpFrame f) {
@@ -197,7 +200,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
             return;
         }
         batcher.add(e);
-        queue(new Answer(f.txnr(), 1, "200 OK", false));
+        queue(new Answer(f.txnr(), 1, OK, false));
     }
 
     private void lz4(RelpFrame f) {
@@ -229,7 +232,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
             events.add(e);
         }
         events.forEach(batcher::add);
-        queue(new Answer(f.txnr(), events.size(), "200 OK", false));
+        queue(new Answer(f.txnr(), events.size(), OK, false));
     }
 
     private static ByteBuf withoutTrailingNewline(ByteBuf b) {
@@ -266,19 +269,28 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         updateRead();
     }
 
-    /** Sends the answers whose frames are done, in order. */
+    /** Sends the answers whose frames are done, in order: all of them in one buffer, one write. */
     private void answerReady() {
         if (ctx == null || abandoned) {
             return;
         }
-        boolean wrote = false;
+        ByteBuf out = null;
         while (!answers.isEmpty() && answers.peekFirst().events == 0) {
             Answer a = answers.pollFirst();
             if (a.text != null) {
-                ctx.write(rsp(a.txnr, a.text));
-                wrote = true;
+                if (out == null) {
+                    out = ctx.alloc().buffer(Math.min(answers.size() + 1, 4096) * 24);
+                }
+                if (a.text == OK) {
+                    writeOk(out, a.txnr);
+                } else {
+                    out.writeBytes(rsp(a.txnr, a.text));
+                }
             }
             if (a.closeAfter) {
+                if (out != null) {
+                    ctx.write(out);
+                }
                 if (a.text == null || a.txnr == 0) {
                     ctx.write(Unpooled.wrappedBuffer(SERVERCLOSE));
                 }
@@ -287,9 +299,25 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
                 return;
             }
         }
-        if (wrote) {
-            ctx.flush();
+        if (out != null) {
+            ctx.writeAndFlush(out);
         }
+    }
+
+    /** {@code TXNR rsp 6 200 OK LF}, the answer nearly every frame gets, without a String. */
+    private static void writeOk(ByteBuf out, long txnr) {
+        if (txnr >= 10) {
+            long div = 1;
+            while (txnr / div >= 10) {
+                div *= 10;
+            }
+            for (; div > 0; div /= 10) {
+                out.writeByte((int) ('0' + (txnr / div) % 10));
+            }
+        } else {
+            out.writeByte((int) ('0' + txnr));
+        }
+        out.writeBytes(OK_TAIL);
     }
 
     private ByteBuf rsp(long txnr, String text) {

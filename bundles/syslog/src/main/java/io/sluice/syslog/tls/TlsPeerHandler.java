@@ -124,6 +124,9 @@ public final class TlsPeerHandler extends ChannelInboundHandlerAdapter {
         if (c instanceof NotSslRecordException) {
             return "plain-text data on a TLS port (not a TLS handshake)";
         }
+        if (c instanceof java.nio.channels.ClosedChannelException || c.getMessage() == null) {
+            return "connection closed before the TLS handshake completed (a port probe, or a client that gave up)";
+        }
         return "TLS handshake failed: " + c.getMessage();
     }
 

@@ -95,7 +95,7 @@ public final class RelpFrameDecoder extends ByteToMessageDecoder {
                 return new RelpFramingError(txnr, "command contains " + describe(b));
             }
         }
-        String command = in.toString(cmdStart, i - cmdStart, StandardCharsets.US_ASCII);
+        String command = command(in, cmdStart, i - cmdStart);
         i++;
 
         // DATALEN
@@ -154,6 +154,24 @@ public final class RelpFrameDecoder extends ByteToMessageDecoder {
         ByteBuf data = in.readRetainedSlice((int) dataLen);
         in.skipBytes(1);
         return new RelpFrame(txnr, command, data);
+    }
+
+    private static final String[] KNOWN = {"syslog", "rsp", "open", "close", "lz4", "serverclose"};
+
+    /** The command as a String; the protocol's own commands without allocating one per frame. */
+    private static String command(ByteBuf in, int start, int length) {
+        for (String k : KNOWN) {
+            if (k.length() == length) {
+                boolean same = true;
+                for (int j = 0; j < length && same; j++) {
+                    same = in.getByte(start + j) == k.charAt(j);
+                }
+                if (same) {
+                    return k;
+                }
+            }
+        }
+        return in.toString(start, length, StandardCharsets.US_ASCII);
     }
 
     private static String describe(byte b) {
