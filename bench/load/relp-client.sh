@@ -87,7 +87,9 @@ awk -v n="$COUNT" -v size="$SIZE" -v runid="$RUNID" 'BEGIN {
 }' > "$MSGS"
 log "$COUNT messages of $SIZE bytes in $MSGS"
 
-# ------------------------------------------------------------------ TLS material (server certificate for localhost)
+# ------------------------------------------------------------------ TLS material
+# One self-signed certificate for localhost, used by both ends: mutual TLS, as rsyslog's imrelp
+# with tls.caCert requires a client certificate (and as RELP over TLS is usually deployed).
 if (( TLS )); then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
@@ -107,6 +109,7 @@ if [[ $SERVER == sluice ]]; then
   set_cfg "$cfg" window "$WINDOW"
   if (( TLS )); then
     set_cfg "$cfg" tls true; set_cfg "$cfg" tlsCertificate "$WORK/cert.pem"; set_cfg "$cfg" tlsKey "$WORK/key.pem"
+    set_cfg "$cfg" tlsClientAuth required; set_cfg "$cfg" tlsCaCertificates "$WORK/cert.pem"
   fi
   sluice_start "$HEAP" tcp "$RELP_PORT"
   SERVER_PID=$JAVA_PID
@@ -115,7 +118,7 @@ else
   OUT_FILE=$WORK/out.log
   mkdir -p "$WORK/rs-work"
   tls_params=""
-  if (( TLS )); then tls_params="tls=\"on\" tls.caCert=\"$WORK/cert.pem\" tls.myCert=\"$WORK/cert.pem\" tls.myPrivKey=\"$WORK/key.pem\""; fi
+  if (( TLS )); then tls_params="tls=\"on\" tls.caCert=\"$WORK/cert.pem\" tls.myCert=\"$WORK/cert.pem\" tls.myPrivKey=\"$WORK/key.pem\" tls.authMode=\"name\" tls.permittedPeer=[\"localhost\"]"; fi
   # as shared/bench/peers/run.sh configures its rsyslog receiver (template, omfile, internal log apart)
   cat > "$WORK/rsyslog.conf" <<EOF
 global(workDirectory="$WORK/rs-work" maxMessageSize="8k")
@@ -135,7 +138,7 @@ fi
 # ------------------------------------------------------------------ send and measure
 SEND_ARGS=(-H 127.0.0.1 -P "$RELP_PORT" -p relp -f "$MSGS" -w "$WINDOW" -t 600)
 (( LZ4 )) && SEND_ARGS+=(--lz4)
-(( TLS )) && SEND_ARGS+=(--tls --ca "$WORK/cert.pem" --server-name localhost)
+(( TLS )) && SEND_ARGS+=(--tls --ca "$WORK/cert.pem" --cert "$WORK/cert.pem" --key "$WORK/key.pem" --server-name localhost)
 TK0=$(proc_ticks "$SERVER_PID")
 T0_US=$(now_us)
 JAVA_HOME=$SLUICE_JAVA_HOME /usr/bin/time -f '%U %S %e' -o "$WORK/sender.time" "$SEND" "${SEND_ARGS[@]}" \

@@ -195,7 +195,9 @@ public final class RelpClient implements AutoCloseable {
 
     /** The session is gone (or never came): what was unanswered goes back, first in line; retry later. */
     private void failed(String why) {
-        if (ready || lastError == null || !lastError.equals(why)) {
+        if (closing && unanswered.isEmpty() && waiting.isEmpty()) {
+            LOG.debug("RELP client to {}: session ended ({})", where(), why);
+        } else if (ready || lastError == null || !lastError.equals(why)) {
             LOG.warn("RELP client to {}: {}; {} frame(s) unanswered will be sent again", where(), why,
                     unanswered.size());
         }

@@ -7,6 +7,7 @@ import io.sluice.api.bus.Subscription;
 import io.sluice.api.component.ComponentState;
 import io.sluice.api.component.Counters;
 import io.sluice.api.component.SluiceComponent;
+import io.sluice.api.filter.FilterChains;
 import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
@@ -14,6 +15,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -21,8 +25,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * The filter stage: consumes {@code ingest} as consumer group {@code filter} with a pool of
  * members, runs the filter chain on each batch and publishes the result to {@code events}; it
- * acknowledges its input batch only once the output batch is durable. Until filter chains exist
- * (issue 5) the chain passes every event through unchanged.
+ * acknowledges its input batch only once the output batch is durable. The chain is the
+ * {@link FilterChains} service's chain named by {@code chain} (sluice-filter-core: the file
+ * etc/sluice/filters/NAME.filter); without that service, or without such a chain, events pass
+ * unchanged. Events the chain drops are acknowledged with their batch and counted as dropped. A
+ * chain that cannot run (a filter it calls is not installed) holds the batch: it is refused and
+ * delivered again, never passed on unfiltered.
  */
 @Component(service = SluiceComponent.class, immediate = true, configurationPid = "io.sluice.core.filter",
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = SluiceComponent.NAME_PROPERTY + "=filter")
@@ -38,11 +46,19 @@ public class FilterStage implements SluiceComponent {
 
         @AttributeDefinition(description = "Largest batch a worker takes, in events.", min = "1")
         int batchSize() default 5000;
+
+        @AttributeDefinition(description = "The filter chain run on every event (etc/sluice/filters/NAME.filter).")
+        String chain() default "main";
     }
 
     static final String GROUP = "filter";
 
     private final EventBus bus;
+    private final String chain;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile FilterChains chains;
     private final Counters counters = new Counters();
     private final List<Subscription> members = new ArrayList<>();
     private volatile ComponentState state = ComponentState.STARTING;
@@ -51,11 +67,17 @@ public class FilterStage implements SluiceComponent {
     @Activate
     public FilterStage(@Reference EventBus bus, Config config) {
         this.bus = bus;
+        this.chain = config.chain();
         for (int i = 0; i < config.workers(); i++) {
             members.add(bus.subscribe(EventBus.INGEST, GROUP, config.batchSize(), this::process));
         }
         state = ComponentState.RUNNING;
-        detail = config.workers() + " workers, " + EventBus.INGEST + " -> " + EventBus.EVENTS + " (pass-through)";
+        detail = config.workers() + " workers, " + EventBus.INGEST + " -> " + EventBus.EVENTS + " (chain " + chain + ")";
+    }
+
+    /** Sets the chains service, as DS does (for tests without OSGi). */
+    void chains(FilterChains c) {
+        this.chains = c;
     }
 
     @Deactivate
@@ -69,18 +91,37 @@ public class FilterStage implements SluiceComponent {
     private void process(Batch batch) {
         List<Event> in = batch.events();
         counters.received.add(in.size());
-        counters.queued.addAndGet(in.size());
-        bus.publish(EventBus.EVENTS, in).whenComplete((ok, error) -> {
-            counters.queued.addAndGet(-in.size());
+        FilterChains c = chains;
+        List<Event> out;
+        try {
+            out = c == null ? in : c.run(chain, in);
+        } catch (FilterChains.ChainUnavailableException e) {
+            counters.failed.add(in.size());
+            state = ComponentState.DEGRADED;
+            detail = e.getMessage() + " (events wait in " + EventBus.INGEST + ")";
+            batch.nack(e);
+            return;
+        }
+        int dropped = in.size() - out.size();
+        counters.dropped.add(dropped);
+        if (out.isEmpty()) {
+            counters.acked.add(in.size());
+            batch.ack();
+            return;
+        }
+        counters.queued.addAndGet(out.size());
+        bus.publish(EventBus.EVENTS, out).whenComplete((ok, error) -> {
+            counters.queued.addAndGet(-out.size());
             if (error == null) {
-                counters.published.add(in.size());
+                counters.published.add(out.size());
                 counters.acked.add(in.size());
                 if (state == ComponentState.DEGRADED) {
                     state = ComponentState.RUNNING;
+                    detail = "running, " + EventBus.INGEST + " -> " + EventBus.EVENTS + " (chain " + chain + ")";
                 }
                 batch.ack();
             } else {
-                counters.failed.add(in.size());
+                counters.failed.add(out.size());
                 state = ComponentState.DEGRADED;
                 detail = "cannot publish to " + EventBus.EVENTS + ": " + error.getMessage();
                 batch.nack(error);

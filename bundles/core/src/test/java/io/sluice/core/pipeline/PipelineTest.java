@@ -72,6 +72,48 @@ class PipelineTest {
     }
 
     @Test
+    void droppedEventsAreAcknowledgedAndCountedAndAnUnavailableChainHoldsItsEventsUntilItRuns() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean available = new java.util.concurrent.atomic.AtomicBoolean(false);
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        filter.chains((name, events) -> {
+            assertThat(name).isEqualTo("main");
+            if (!available.get()) {
+                refused.incrementAndGet();
+                throw new io.sluice.api.filter.FilterChains.ChainUnavailableException("chain main waits for filter x");
+            }
+            // drop every odd event, mark the others
+            return events.stream().filter(e -> Integer.parseInt(e.message().substring(1)) % 2 == 0)
+                    .map(e -> e.toBuilder().tag("filtered").build()).collect(Collectors.toList());
+        });
+        RecordingShipper out = new RecordingShipper("out");
+        java.util.List<Event> shipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingShipper tagsSeen = new RecordingShipper("tags") {
+            @Override
+            public CompletionStage<Void> ship(List<Event> events) {
+                shipped.addAll(events);
+                return CompletableFuture.completedFuture(null);
+            }
+        };
+        shippers.addShipper(out);
+        shippers.addShipper(tagsSeen);
+        bus.publish(EventBus.INGEST, numbered(0, 1000)).toCompletableFuture().get();
+
+        await().until(() -> refused.get() >= 3);
+        assertThat(out.messages).as("nothing passes unfiltered while the chain cannot run").isEmpty();
+        assertThat(filter.state()).isEqualTo(ComponentState.DEGRADED);
+        assertThat(filter.stateDetail()).contains("waits for filter x");
+
+        available.set(true);
+        await().until(() -> out.messages.size() == 500 && bus.stats(EventBus.INGEST).lag("filter") == 0);
+        await().until(() -> shipped.size() == 500);
+        assertThat(shipped.stream().map(Event::message).toList()).as("each kept event once, in order")
+                .containsExactlyElementsOf(IntStream.range(0, 1000).filter(i -> i % 2 == 0).mapToObj(i -> "m" + i).toList());
+        assertThat(shipped).allMatch(e -> e.tags().contains("filtered"));
+        assertThat(filter.counters().dropped.sum()).isEqualTo(500);
+        await().until(() -> filter.state() == ComponentState.RUNNING);
+    }
+
+    @Test
     void pipelinedStagesKeepStreamOrderFromIngestToTheShipper() throws Exception {
         filter.stop();
         filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "3", "batchSize", "100"))

@@ -1,0 +1,30 @@
+package io.sluice.api.filter;
+
+import io.sluice.api.Event;
+import java.util.List;
+
+/**
+ * The loaded filter chains, as the filter stage runs them (the service of sluice-filter-core).
+ * Each call runs one whole batch on one version of a chain: a chain reloaded meanwhile applies
+ * from the next batch on.
+ */
+public interface FilterChains {
+
+    /**
+     * Runs chain {@code name} over {@code events}: the events to pass on, in order (dropped ones
+     * left out). With no chain of that name loaded, the events pass unchanged.
+     *
+     * @throws ChainUnavailableException when the chain exists but cannot run now (a filter it calls
+     *         is not installed): the caller must not pass the events on unfiltered, but retry later
+     */
+    List<Event> run(String name, List<Event> events) throws ChainUnavailableException;
+
+    /** Thrown by {@link FilterChains#run} while a chain waits for a filter that went away. */
+    final class ChainUnavailableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public ChainUnavailableException(String message) {
+            super(message);
+        }
+    }
+}

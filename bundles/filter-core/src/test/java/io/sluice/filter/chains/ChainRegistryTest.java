@@ -1,0 +1,105 @@
+package io.sluice.filter.chains;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.api.Event;
+import io.sluice.api.filter.FilterChains.ChainUnavailableException;
+import io.sluice.filter.builtin.Kv;
+import io.sluice.filter.builtin.Rename;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChainRegistryTest {
+    @TempDir
+    Path dir;
+
+    private final ChainRegistry registry = new ChainRegistry();
+
+    @AfterEach
+    void stop() {
+        registry.stop();
+    }
+
+    private static List<Event> events(String... messages) {
+        return java.util.Arrays.stream(messages)
+                .map(m -> Event.builder().timegenerated(Instant.EPOCH).message(m).build()).toList();
+    }
+
+    private List<String> tagsOf(String chain, String message) throws ChainUnavailableException {
+        List<Event> out = registry.run(chain, events(message));
+        return out.isEmpty() ? null : List.copyOf(out.get(0).tags());
+    }
+
+    private int saves;
+
+    /** Writes a chain file with a new modification time each time, as an editor saving it would. */
+    private void write(String name, String source) throws Exception {
+        Path f = dir.resolve(name + ".filter");
+        Files.writeString(f, source);
+        Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(++saves)));
+    }
+
+    @Test
+    void aChangedFileIsReloadedLiveAndAVersionWithAnErrorKeepsThePreviousOneRunning() throws Exception {
+        registry.addFilter(new Kv());
+        write("main", "tags += \"v1\"");
+        registry.start(dir, 1);
+        assertThat(tagsOf("main", "x")).containsExactly("v1");
+        assertThat(registry.run("other", events("x"))).as("no such chain: events pass unchanged")
+                .extracting(Event::tags).containsExactly(java.util.Set.of());
+
+        write("main", "tags += \"v2\"\nif message == \"bye\" { drop }");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "v2".equals(first(tagsOf("main", "x"))));
+        assertThat(tagsOf("main", "bye")).as("dropped").isNull();
+
+        write("main", "tags += \"v3\"\nif message = \"bye\" { drop }");
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.chains().get("main").lastError() != null);
+        assertThat(registry.chains().get("main").lastError()).contains("main.filter:2:12: expected '{', found '='");
+        assertThat(tagsOf("main", "x")).as("the previous version keeps running").containsExactly("v2");
+
+        Files.delete(dir.resolve("main.filter"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !registry.chains().containsKey("main"));
+        assertThat(tagsOf("main", "x")).isEmpty();
+    }
+
+    @Test
+    void aChainWaitsWhileAFilterItCallsIsGoneAndRunsAgainWhenItComesBack() throws Exception {
+        Rename rename = new Rename();
+        registry.addFilter(rename);
+        write("main", "rename(\"a\", \"b\")\ntags += \"done\"");
+        registry.start(dir, 1);
+        List<Event> in = List.of(Event.builder().timegenerated(Instant.EPOCH).message("m").field("a", "1").build());
+        assertThat(registry.run("main", in).get(0).fields()).containsEntry("b", "1");
+
+        registry.removeFilter(rename);
+        assertThatThrownBy(() -> registry.run("main", in)).isInstanceOf(ChainUnavailableException.class)
+                .hasMessageContaining("waits for filter 'rename'");
+
+        registry.addFilter(new Rename());
+        assertThat(registry.run("main", in).get(0).fields()).containsEntry("b", "1");
+    }
+
+    @Test
+    void aChainThatNeverLoadedHoldsItsEventsInsteadOfPassingThemUnfiltered() throws Exception {
+        write("main", "grok(\"%{SYSLOGLINE}\")");
+        registry.start(dir, 1);
+        assertThatThrownBy(() -> registry.run("main", events("x"))).isInstanceOf(ChainUnavailableException.class)
+                .hasMessageContaining("main.filter:1:1: unknown filter 'grok'");
+        write("main", "tags += \"fixed\"");
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.chains().get("main").unavailable() == null);
+        assertThat(tagsOf("main", "x")).containsExactly("fixed");
+    }
+
+    private static String first(List<String> l) {
+        return l == null || l.isEmpty() ? null : l.get(0);
+    }
+}

@@ -1,0 +1,119 @@
+package io.sluice.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The shipped distribution with a chain in etc/sluice/filters/main.filter: events sent over RELP
+ * are filtered (drop, kv, tags, a field) before the file shipper; the file is edited while Sluice
+ * runs and the new version applies; a version with an error is refused with its position and the
+ * previous one keeps running.
+ */
+public class FilterChainITest {
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test(timeout = 300_000)
+    public void theMainChainFiltersEventsAndIsReloadedLiveWhenItsFileChanges() throws Exception {
+        Path work = tmp.getRoot().toPath();
+        Path out = work.resolve("logs/all.log");
+        int relp = Integer.parseInt(SluiceOptions.freePort());
+        try (KarafProcess k = KarafProcess.unpack(work.resolve("sluice"))) {
+            k.setProperty("etc/io.sluice.syslog.relp-main.cfg", "port", Integer.toString(relp));
+            k.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "port", SluiceOptions.freePort());
+            k.setProperty("etc/io.sluice.syslog.udp-main.cfg", "port", SluiceOptions.freeUdpPort());
+            k.setProperty("etc/io.sluice.syslog.unix-local.cfg", "path", work.resolve("s.sock").toString());
+            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "directory", work.resolve("logs").toString());
+            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "path", "all.log");
+            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "format", "json");
+            Path chain = k.home.resolve("etc/sluice/filters/main.filter");
+            assertTrue("the distribution ships a main chain", Files.exists(chain));
+            save(chain, """
+                    if message ~ "^secret" { drop }
+                    if message ~ "user=" {
+                        kv(prefix="kv_")
+                        tags += "v1"
+                    }
+                    [who] := [kv_user] + "@" + host
+                    """);
+            k.start(relp);
+
+            send(k, work, relp, "a1", "secret one", "login user=alice port=22", "a2");
+            await("4 sent, 1 dropped").atMost(Duration.ofSeconds(60)).until(() -> lines(out).size() >= 3);
+            List<String> first = lines(out);
+            assertEquals(3, first.size());
+            assertTrue(first.toString(), first.get(1).contains("\"message\":\"login user=alice port=22\""));
+            assertTrue(first.toString(), first.get(1).contains("\"tags\":[\"v1\"]"));
+            assertTrue(first.toString(), first.get(1).contains("\"kv_user\":\"alice\""));
+            assertTrue(first.toString(), first.get(1).contains("\"who\":\"alice@host\""));
+            assertTrue(first.toString(), first.get(0).contains("\"message\":\"a1\"") && !first.get(0).contains("tags"));
+            assertTrue(first.toString(), first.stream().noneMatch(l -> l.contains("secret")));
+
+            // edited while running: the new version applies to what comes next
+            save(chain, "tags += \"v2\"\n");
+            await("v2 loaded").atMost(Duration.ofSeconds(30))
+                    .until(() -> k.logLines("Filter chain main loaded") >= 2);
+            send(k, work, relp, "b1", "secret two");
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines(out).size() >= 5);
+            List<String> second = lines(out).subList(3, 5);
+            assertTrue(second.toString(), second.get(0).contains("\"message\":\"b1\"") && second.get(0).contains("[\"v2\"]"));
+            assertTrue(second.toString(), second.get(1).contains("\"message\":\"secret two\"") && second.get(1).contains("[\"v2\"]"));
+
+            // an error: refused with file, line and column; v2 keeps running
+            save(chain, "tags += \"v3\"\nif message = \"x\" { drop }\n");
+            await("error logged").atMost(Duration.ofSeconds(30))
+                    .until(() -> k.logLines("main.filter:2:12: expected '\\{', found '='") >= 1);
+            send(k, work, relp, "c1");
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines(out).size() >= 6);
+            String c1 = lines(out).get(5);
+            assertTrue(c1, c1.contains("\"message\":\"c1\"") && c1.contains("[\"v2\"]"));
+        }
+    }
+
+    private int saves;
+
+    /** Writes the chain with a new modification time each time, as an editor saving it would. */
+    private void save(Path chain, String text) throws Exception {
+        Files.writeString(chain, text, StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(chain, FileTime.from(Instant.now().plusSeconds(++saves)));
+    }
+
+    private static List<String> lines(Path out) throws Exception {
+        return Files.exists(out) ? Files.readAllLines(out, StandardCharsets.UTF_8) : List.of();
+    }
+
+    /** bin/sluice-send over RELP: returns once every message is durable in Sluice. */
+    private static void send(KarafProcess k, Path work, int port, String... messages) throws Exception {
+        Path input = Files.createTempFile(work, "send", ".txt");
+        List<String> lines = new ArrayList<>();
+        for (String m : messages) {
+            lines.add("<13>1 2026-12-03T10:00:00Z host app - - - " + m);
+        }
+        Files.write(input, lines, StandardCharsets.UTF_8);
+        Path log = work.resolve("send.log");
+        ProcessBuilder pb = new ProcessBuilder(k.home.resolve("bin/sluice-send").toString(), "-P",
+                Integer.toString(port), "-f", input.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        try {
+            assertTrue("sluice-send finished", p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(Files.readString(log), 0, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
