@@ -7,6 +7,7 @@ import io.sluice.api.Event;
 import io.sluice.api.Severity;
 import io.sluice.api.filter.FilterFactory;
 import io.sluice.api.filter.FilterResult;
+import io.sluice.filter.builtin.Grok;
 import io.sluice.filter.builtin.Kv;
 import io.sluice.filter.builtin.Lowercase;
 import io.sluice.filter.builtin.Remove;
@@ -21,7 +22,7 @@ class ChainTest {
     private final Map<String, FilterFactory> filters = new HashMap<>();
 
     ChainTest() {
-        for (FilterFactory f : List.of(new Kv(), new Rename(), new Remove(), new Lowercase())) {
+        for (FilterFactory f : List.of(new Kv(), new Rename(), new Remove(), new Lowercase(), new Grok())) {
             filters.put(f.name(), f);
         }
         // a test filter that fails on every event, and one that drops when used as a condition
@@ -157,6 +158,30 @@ class ChainTest {
         assertThat(c.stats()).extracting(FilterStats::matched).containsExactly(1L, 1L, 1L, 1L);
         assertThat(chain("kv(source=\"payload\", separator=\";\", assign=\":\")").apply(event("m").toBuilder()
                 .field("payload", "a:1;b:two").build()).fields()).containsEntry("a", "1").containsEntry("b", "two");
+    }
+
+    @Test
+    void grokAsAConditionSetsTypedFieldsAndTriesItsPatternsInOrder() throws Exception {
+        Chain c = chain("""
+                if grok("Accepted %{WORD:method} for %{USERNAME:user} from %{IP:ip} port %{INT:port:int}",
+                        "Failed %{WORD:method} for %{USERNAME:user}", prefix="ssh_") {
+                    tags += "ssh"
+                }
+                """);
+        Event ok = c.apply(event("Accepted publickey for nagios from 1.9.1.1 port 42096 ssh2"));
+        assertThat(ok.fields()).containsEntry("ssh_method", "publickey").containsEntry("ssh_user", "nagios")
+                .containsEntry("ssh_port", 42096L);
+        assertThat(ok.tags()).containsExactly("ssh");
+        assertThat(c.apply(event("Failed password for root")).fields()).containsEntry("ssh_user", "root");
+        assertThat(c.apply(event("session opened")).tags()).isEmpty();
+    }
+
+    @Test
+    void grokPatternsAreCheckedWhenTheChainLoads() {
+        assertError("tags += \"x\"\nif grok(\"%{SYSLOGBASE} %{NOPE:x}\") { drop }", 2, 4,
+                "grok(): unknown grok pattern %{NOPE}");
+        assertError("grok(\"%{INT:n} (\")", 1, 1, "grok(): grok pattern \"%{INT:n} (\" does not compile");
+        assertError("grok(\"%{INT}\", patterns=\"ecs-v9\")", 1, 1, "grok(): unknown pattern set 'ecs-v9'");
     }
 
     @Test
