@@ -18,11 +18,17 @@ public final class GrokPattern {
     private final String source;
     private final Pattern pattern;
     private final List<Capture> captures;
+    /** The generated group name of each capture, made once: g1, g2, ... */
+    private final String[] groups;
 
     GrokPattern(String source, Pattern pattern, List<Capture> captures) {
         this.source = source;
         this.pattern = pattern;
         this.captures = List.copyOf(captures);
+        this.groups = new String[captures.size()];
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = "g" + (i + 1);
+        }
     }
 
     /** The grok expression as written. */
@@ -48,11 +54,11 @@ public final class GrokPattern {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < captures.size(); i++) {
-            int start = m.start("g" + (i + 1));
+            int start = m.start(groups[i]);
             if (start < 0) {
                 continue;
             }
-            int end = m.end("g" + (i + 1));
+            int end = m.end(groups[i]);
             if (end == start) {
                 continue;
             }
