@@ -41,17 +41,10 @@ public class CrashRecoveryITest {
     public void everyJournaledMessageIsInTheOutputAfterSigkillAndRestart() throws Exception {
         Path work = tmp.getRoot().toPath();
         Path out = work.resolve("logs/all.log");
-        int port = Integer.parseInt(SluiceOptions.freePort());
         try (KarafProcess karaf = KarafProcess.unpack(work.resolve("dist"))) {
-            karaf.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "port", Integer.toString(port));
+            int port = karaf.listenOnFreePorts(work.resolve("log.sock")).tcp();
             karaf.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "format", "rfc5424");
-            karaf.setProperty("etc/io.sluice.syslog.udp-main.cfg", "port", SluiceOptions.freeUdpPort());
-            karaf.setProperty("etc/io.sluice.syslog.relp-main.cfg", "port", SluiceOptions.freePort());
-            karaf.setProperty("etc/io.sluice.syslog.unix-local.cfg", "path", work.resolve("log.sock").toString());
-            karaf.setProperty("etc/io.sluice.shipper.file-main.cfg", "directory", work.resolve("logs").toString());
-            karaf.setProperty("etc/io.sluice.shipper.file-main.cfg", "path", "all.log");
-            karaf.setProperty("etc/io.sluice.shipper.file-main.cfg", "format", "template");
-            karaf.setProperty("etc/io.sluice.shipper.file-main.cfg", "template", "$MESSAGE");
+            karaf.shipAllTo(out, "template");
             // Small segments, so that the kill lands among segments being rolled, recycled and written over.
             karaf.setProperty("etc/io.sluice.core.cfg", "segmentBytes", "262144");
             karaf.start(port);

@@ -31,15 +31,9 @@ public class FilterChainITest {
     public void theMainChainFiltersEventsAndIsReloadedLiveWhenItsFileChanges() throws Exception {
         Path work = tmp.getRoot().toPath();
         Path out = work.resolve("logs/all.log");
-        int relp = Integer.parseInt(SluiceOptions.freePort());
         try (KarafProcess k = KarafProcess.unpack(work.resolve("sluice"))) {
-            k.setProperty("etc/io.sluice.syslog.relp-main.cfg", "port", Integer.toString(relp));
-            k.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "port", SluiceOptions.freePort());
-            k.setProperty("etc/io.sluice.syslog.udp-main.cfg", "port", SluiceOptions.freeUdpPort());
-            k.setProperty("etc/io.sluice.syslog.unix-local.cfg", "path", work.resolve("s.sock").toString());
-            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "directory", work.resolve("logs").toString());
-            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "path", "all.log");
-            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "format", "json");
+            int relp = k.listenOnFreePorts(work.resolve("s.sock")).relp();
+            k.shipAllTo(out, "json");
             Path chain = k.home.resolve("etc/sluice/filters/main.filter");
             assertTrue("the distribution ships a main chain", Files.exists(chain));
             save(chain, """

@@ -43,6 +43,35 @@ final class KarafProcess implements AutoCloseable {
         }
     }
 
+    /** The ports of the default TCP, UDP and RELP listeners. */
+    record Ports(int tcp, int udp, int relp) {
+    }
+
+    /** Moves every default listener to a free loopback port, and the Unix socket to {@code socket}. */
+    Ports listenOnFreePorts(Path socket) throws IOException {
+        Ports p = new Ports(Integer.parseInt(SluiceOptions.freePort()), Integer.parseInt(SluiceOptions.freeUdpPort()),
+                Integer.parseInt(SluiceOptions.freePort()));
+        setProperty("etc/io.sluice.syslog.tcp-main.cfg", "port", Integer.toString(p.tcp()));
+        setProperty("etc/io.sluice.syslog.udp-main.cfg", "port", Integer.toString(p.udp()));
+        setProperty("etc/io.sluice.syslog.relp-main.cfg", "port", Integer.toString(p.relp()));
+        setProperty("etc/io.sluice.syslog.unix-local.cfg", "path", socket.toString());
+        return p;
+    }
+
+    /**
+     * The default file shipper writes every event to {@code file} (one file, never rotated) in
+     * {@code format}; with format "template", as {@code $MESSAGE} alone.
+     */
+    void shipAllTo(Path file, String format) throws IOException {
+        String cfg = "etc/io.sluice.shipper.file-main.cfg";
+        setProperty(cfg, "directory", file.getParent().toString());
+        setProperty(cfg, "path", file.getFileName().toString());
+        setProperty(cfg, "format", format);
+        if (format.equals("template")) {
+            setProperty(cfg, "template", "$MESSAGE");
+        }
+    }
+
     /** Sets {@code key = value} in a .cfg file, replacing the line that sets it. */
     void setProperty(String cfg, String key, String value) throws IOException {
         Path file = home.resolve(cfg);

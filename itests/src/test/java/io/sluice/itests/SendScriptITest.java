@@ -35,22 +35,16 @@ public class SendScriptITest {
                 "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
                 "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", work.resolve("server.key").toString(),
                 "-out", work.resolve("server.crt").toString()));
-        int relp = Integer.parseInt(SluiceOptions.freePort());
-        int tcp = Integer.parseInt(SluiceOptions.freePort());
         try (KarafProcess k = KarafProcess.unpack(work.resolve("sluice"))) {
+            KarafProcess.Ports ports = k.listenOnFreePorts(work.resolve("s.sock"));
+            int relp = ports.relp();
+            int tcp = ports.tcp();
             for (String cfg : List.of("etc/io.sluice.syslog.relp-main.cfg", "etc/io.sluice.syslog.tcp-main.cfg")) {
                 k.setProperty(cfg, "tls", "true");
                 k.setProperty(cfg, "tlsCertificate", work.resolve("server.crt").toString());
                 k.setProperty(cfg, "tlsKey", work.resolve("server.key").toString());
             }
-            k.setProperty("etc/io.sluice.syslog.relp-main.cfg", "port", Integer.toString(relp));
-            k.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "port", Integer.toString(tcp));
-            k.setProperty("etc/io.sluice.syslog.udp-main.cfg", "port", SluiceOptions.freeUdpPort());
-            k.setProperty("etc/io.sluice.syslog.unix-local.cfg", "path", work.resolve("s.sock").toString());
-            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "directory", work.resolve("logs").toString());
-            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "path", "all.log");
-            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "format", "template");
-            k.setProperty("etc/io.sluice.shipper.file-main.cfg", "template", "$MESSAGE");
+            k.shipAllTo(out, "template");
             k.start(relp);
 
             Path relpInput = numbered(work.resolve("relp.txt"), "relp-");

@@ -34,24 +34,13 @@ public class StoreAndForwardITest {
     public void agentForwardsEveryMessageAcrossTwoCrashesOfTheCentralSluice() throws Exception {
         Path work = tmp.getRoot().toPath();
         Path out = work.resolve("central-logs/all.log");
-        int centralRelp = Integer.parseInt(SluiceOptions.freePort());
-        int agentRelp = Integer.parseInt(SluiceOptions.freePort());
         try (KarafProcess central = KarafProcess.unpack(work.resolve("central"));
                 KarafProcess agent = KarafProcess.unpack(work.resolve("agent"))) {
-            central.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "port", SluiceOptions.freePort());
-            central.setProperty("etc/io.sluice.syslog.udp-main.cfg", "port", SluiceOptions.freeUdpPort());
-            central.setProperty("etc/io.sluice.syslog.unix-local.cfg", "path", work.resolve("central.sock").toString());
-            central.setProperty("etc/io.sluice.syslog.relp-main.cfg", "port", Integer.toString(centralRelp));
-            central.setProperty("etc/io.sluice.shipper.file-main.cfg", "directory", work.resolve("central-logs").toString());
-            central.setProperty("etc/io.sluice.shipper.file-main.cfg", "path", "all.log");
-            central.setProperty("etc/io.sluice.shipper.file-main.cfg", "format", "template");
-            central.setProperty("etc/io.sluice.shipper.file-main.cfg", "template", "$MESSAGE");
+            int centralRelp = central.listenOnFreePorts(work.resolve("central.sock")).relp();
+            central.shipAllTo(out, "template");
 
             // The agent: local listeners, no file shipper, forwarding to the central one over RELP.
-            agent.setProperty("etc/io.sluice.syslog.tcp-main.cfg", "port", SluiceOptions.freePort());
-            agent.setProperty("etc/io.sluice.syslog.udp-main.cfg", "port", SluiceOptions.freeUdpPort());
-            agent.setProperty("etc/io.sluice.syslog.unix-local.cfg", "path", work.resolve("agent.sock").toString());
-            agent.setProperty("etc/io.sluice.syslog.relp-main.cfg", "port", Integer.toString(agentRelp));
+            int agentRelp = agent.listenOnFreePorts(work.resolve("agent.sock")).relp();
             // As ./sluice agent does it: boot the agent feature set (no file shipper).
             Path features = agent.home.resolve("etc/org.apache.karaf.features.cfg");
             Files.writeString(features, Files.readString(features).replaceAll("(?m)^(\\s+)sluice/", "$1sluice-agent/"));
