@@ -104,6 +104,10 @@ public class BundleLifecycleITest {
         assertTrue(status, status.matches("(?s).*file-main\\s*\\|\\s*shipper\\s*\\|\\s*running.*"));
         assertTrue(status, status.contains("listening on 127.0.0.1:" + System.getProperty("sluice.itest.tcp")));
 
+        String filters = execute("sluice:filters");
+        assertTrue(filters, filters.matches("(?s).*main\\s*\\|\\s*running.*"));
+        assertTrue(filters, filters.contains("Filters installed: grok, kv, lowercase, remove, rename"));
+
         String streams = execute("sluice:streams");
         assertTrue(streams, streams.contains("ingest") && streams.contains("events") && streams.contains("filter"));
 

@@ -2,6 +2,7 @@ package io.sluice.api.filter;
 
 import io.sluice.api.Event;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The loaded filter chains, as the filter stage runs them (the service of sluice-filter-core).
@@ -18,6 +19,24 @@ public interface FilterChains {
      *         is not installed): the caller must not pass the events on unfiltered, but retry later
      */
     List<Event> run(String name, List<Event> events) throws ChainUnavailableException;
+
+    /** The chains known now (loaded or refused), by name. */
+    List<ChainStatus> chains();
+
+    /** The names of the filters installed now (built-in and plugins). */
+    Set<String> filters();
+
+    /**
+     * One chain file: {@code problem} says why it cannot run now (null when it runs),
+     * {@code lastError} the error of its newest version (null when that version loaded), and
+     * {@code calls} the counters of each filter call of the running version, in file order.
+     */
+    record ChainStatus(String name, String file, String problem, String lastError, List<CallStats> calls) {
+    }
+
+    /** Counters of one filter call site: calls, matches, failures (exceptions, time-outs), time spent. */
+    record CallStats(String filter, int line, long calls, long matched, long failed, long nanos) {
+    }
 
     /** Thrown by {@link FilterChains#run} while a chain waits for a filter that went away. */
     final class ChainUnavailableException extends Exception {

@@ -75,15 +75,28 @@ class PipelineTest {
     void droppedEventsAreAcknowledgedAndCountedAndAnUnavailableChainHoldsItsEventsUntilItRuns() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean available = new java.util.concurrent.atomic.AtomicBoolean(false);
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-        filter.chains((name, events) -> {
-            assertThat(name).isEqualTo("main");
-            if (!available.get()) {
-                refused.incrementAndGet();
-                throw new io.sluice.api.filter.FilterChains.ChainUnavailableException("chain main waits for filter x");
+        filter.chains(new io.sluice.api.filter.FilterChains() {
+            @Override
+            public List<Event> run(String name, List<Event> events) throws ChainUnavailableException {
+                assertThat(name).isEqualTo("main");
+                if (!available.get()) {
+                    refused.incrementAndGet();
+                    throw new ChainUnavailableException("chain main waits for filter x");
+                }
+                // drop every odd event, mark the others
+                return events.stream().filter(e -> Integer.parseInt(e.message().substring(1)) % 2 == 0)
+                        .map(e -> e.toBuilder().tag("filtered").build()).collect(Collectors.toList());
             }
-            // drop every odd event, mark the others
-            return events.stream().filter(e -> Integer.parseInt(e.message().substring(1)) % 2 == 0)
-                    .map(e -> e.toBuilder().tag("filtered").build()).collect(Collectors.toList());
+
+            @Override
+            public List<ChainStatus> chains() {
+                return List.of();
+            }
+
+            @Override
+            public Set<String> filters() {
+                return Set.of();
+            }
         });
         RecordingShipper out = new RecordingShipper("out");
         java.util.List<Event> shipped = new java.util.concurrent.CopyOnWriteArrayList<>();

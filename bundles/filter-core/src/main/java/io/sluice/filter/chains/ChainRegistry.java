@@ -5,6 +5,7 @@ import io.sluice.api.filter.FilterChains;
 import io.sluice.api.filter.FilterFactory;
 import io.sluice.filter.lang.Chain;
 import io.sluice.filter.lang.ChainSyntaxException;
+import io.sluice.filter.lang.FilterStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -257,13 +258,30 @@ public class ChainRegistry implements FilterChains {
         return out;
     }
 
-    /** The chains by name, for status pages and commands. */
-    public Map<String, Entry> chains() {
+    /** The chain files by name (for tests and diagnostics). */
+    public Map<String, Entry> entries() {
         return Collections.unmodifiableMap(new TreeMap<>(chains));
     }
 
-    /** The names of the filters installed now. */
-    public Set<String> filterNames() {
+    @Override
+    public List<ChainStatus> chains() {
+        List<ChainStatus> out = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : new TreeMap<>(chains).entrySet()) {
+            Entry en = e.getValue();
+            Chain c = en.chain;
+            List<CallStats> calls = new ArrayList<>();
+            if (c != null) {
+                for (FilterStats st : c.stats()) {
+                    calls.add(new CallStats(st.filter(), st.line(), st.calls(), st.matched(), st.failed(), st.nanos()));
+                }
+            }
+            out.add(new ChainStatus(e.getKey(), en.file.toString(), en.unavailable, en.lastError, calls));
+        }
+        return out;
+    }
+
+    @Override
+    public Set<String> filters() {
         return Collections.unmodifiableSet(new java.util.TreeSet<>(factories.keySet()));
     }
 }

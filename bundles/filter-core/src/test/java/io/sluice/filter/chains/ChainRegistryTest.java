@@ -62,12 +62,17 @@ class ChainRegistryTest {
         assertThat(tagsOf("main", "bye")).as("dropped").isNull();
 
         write("main", "tags += \"v3\"\nif message = \"bye\" { drop }");
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.chains().get("main").lastError() != null);
-        assertThat(registry.chains().get("main").lastError()).contains("main.filter:2:12: expected '{', found '='");
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.entries().get("main").lastError() != null);
+        assertThat(registry.entries().get("main").lastError()).contains("main.filter:2:12: expected '{', found '='");
         assertThat(tagsOf("main", "x")).as("the previous version keeps running").containsExactly("v2");
+        io.sluice.api.filter.FilterChains.ChainStatus st = registry.chains().get(0);
+        assertThat(st.name()).isEqualTo("main");
+        assertThat(st.problem()).isNull();
+        assertThat(st.lastError()).contains("main.filter:2:12");
+        assertThat(registry.filters()).containsExactly("kv");
 
         Files.delete(dir.resolve("main.filter"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !registry.chains().containsKey("main"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !registry.entries().containsKey("main"));
         assertThat(tagsOf("main", "x")).isEmpty();
     }
 
@@ -95,7 +100,7 @@ class ChainRegistryTest {
         assertThatThrownBy(() -> registry.run("main", events("x"))).isInstanceOf(ChainUnavailableException.class)
                 .hasMessageContaining("main.filter:1:1: unknown filter 'grok'");
         write("main", "tags += \"fixed\"");
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.chains().get("main").unavailable() == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.entries().get("main").unavailable() == null);
         assertThat(tagsOf("main", "x")).containsExactly("fixed");
     }
 
