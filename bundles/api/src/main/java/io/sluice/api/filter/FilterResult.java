@@ -23,6 +23,14 @@ public final class FilterResult {
         return NO_MATCH;
     }
 
+    /**
+     * The filter did not apply, and says so on the event (Logstash's {@code _grokparsefailure}
+     * kind of tag): {@code event}, changed, goes on; as a condition the call is false.
+     */
+    public static FilterResult noMatch(Event changed) {
+        return new FilterResult(false, Objects.requireNonNull(changed, "changed"), false);
+    }
+
     /** The filter applied; {@code event} (the same one, or a changed copy) goes on. */
     public static FilterResult matched(Event event) {
         return new FilterResult(true, Objects.requireNonNull(event, "event"), false);
@@ -41,7 +49,7 @@ public final class FilterResult {
         return dropped;
     }
 
-    /** The event to go on with when {@link #matched()} and not {@link #dropped()}; null otherwise. */
+    /** The event to go on with (changed or not); null for a drop, and for a no match that left it as it was. */
     public Event event() {
         return event;
     }

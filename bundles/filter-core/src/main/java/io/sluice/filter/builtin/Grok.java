@@ -23,6 +23,8 @@ import org.osgi.service.component.annotations.Component;
  * the field {@code a.b}) plus the files of {@code etc/sluice/patterns/}, read when the chain loads.
  * Unknown patterns and expressions that do not compile refuse the chain. A match that runs past
  * {@code timeout_ms} is abandoned (counted as a failure of the call; the event goes on unchanged).
+ * An event none of the expressions matches gets the tag {@code tag_on_failure}
+ * ({@code _grokparsefailure}, as in Logstash; empty: none).
  */
 @Component(service = FilterFactory.class)
 public class Grok implements FilterFactory {
@@ -33,7 +35,8 @@ public class Grok implements FilterFactory {
 
     @Override
     public EventFilter create(FilterArguments args) {
-        args.allowOnly("source", "prefix", "patterns", "timeout_ms").positional(0);
+        args.allowOnly("source", "prefix", "patterns", "timeout_ms", "tag_on_failure").positional(0);
+        String failureTag = args.named("tag_on_failure", "_grokparsefailure");
         String source = args.named("source", "message");
         String prefix = args.named("prefix", "");
         long timeoutMs = args.integer("timeout_ms", 100);
@@ -68,7 +71,8 @@ public class Grok implements FilterFactory {
                     return FilterResult.matched(b.build());
                 }
             }
-            return FilterResult.noMatch();
+            return failureTag.isEmpty() ? FilterResult.noMatch()
+                    : FilterResult.noMatch(e.toBuilder().tag(failureTag).build());
         };
     }
 

@@ -142,9 +142,9 @@ public final class Chain {
             }
             if (r.matched()) {
                 stats.matched.increment();
-                if (!r.dropped()) {
-                    ctx.event = r.event();
-                }
+            }
+            if (!r.dropped() && r.event() != null) {
+                ctx.event = r.event();
             }
             stats.nanos.add(System.nanoTime() - t0);
             return r;
