@@ -106,7 +106,7 @@ public class BundleLifecycleITest {
 
         String filters = execute("sluice:filters");
         assertTrue(filters, filters.matches("(?s).*main\\s*\\|\\s*running.*"));
-        assertTrue(filters, filters.contains("Filters installed: date, grok, kv, lowercase, remove, rename"));
+        assertTrue(filters, filters.contains("Filters installed: date, grok, hmac_verify, kv, lowercase, remove, rename"));
 
         String streams = execute("sluice:streams");
         assertTrue(streams, streams.contains("ingest") && streams.contains("events") && streams.contains("filter"));
