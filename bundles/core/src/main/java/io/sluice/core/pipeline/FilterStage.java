@@ -27,8 +27,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * members, runs the filter chain on each batch and publishes the result to {@code events}; it
  * acknowledges its input batch only once the output batch is durable. The chain is the
  * {@link FilterChains} service's chain named by {@code chain} (sluice-filter-core: the file
- * etc/sluice/filters/NAME.filter); without that service, or without such a chain, events pass
- * unchanged. Events the chain drops are acknowledged with their batch and counted as dropped. A
+ * etc/sluice/filters/NAME.filter); with {@code chain} empty, events pass unchanged. With a chain
+ * named, the stage never passes events on without it: while the service is missing (sluice-filter-core
+ * not started yet, or being updated) it holds them, as it does for a chain that cannot run. A file
+ * missing for the chain means no filtering (the service passes them). Events the chain drops are acknowledged with their batch and counted as dropped. A
  * chain that cannot run (a filter it calls is not installed) holds the batch: it is refused and
  * delivered again, never passed on unfiltered.
  */
@@ -47,8 +49,10 @@ public class FilterStage implements SluiceComponent {
         @AttributeDefinition(description = "Largest batch a worker takes, in events.", min = "1")
         int batchSize() default 5000;
 
-        @AttributeDefinition(description = "The filter chain run on every event (etc/sluice/filters/NAME.filter).")
-        String chain() default "main";
+        @AttributeDefinition(description = "The filter chain run on every event (etc/sluice/filters/NAME.filter, "
+                + "feature sluice-filter-core). Empty: none, events pass unchanged. When set, events wait while the "
+                + "filter chains service is not running instead of passing unfiltered.")
+        String chain() default "";
     }
 
     static final String GROUP = "filter";
@@ -72,7 +76,7 @@ public class FilterStage implements SluiceComponent {
             members.add(bus.subscribe(EventBus.INGEST, GROUP, config.batchSize(), this::process));
         }
         state = ComponentState.RUNNING;
-        detail = config.workers() + " workers, " + EventBus.INGEST + " -> " + EventBus.EVENTS + " (chain " + chain + ")";
+        detail = config.workers() + " workers, " + EventBus.INGEST + " -> " + EventBus.EVENTS + (chain.isEmpty() ? " (no chain)" : " (chain " + chain + ")");
     }
 
     /** Sets the chains service, as DS does (for tests without OSGi). */
@@ -91,16 +95,24 @@ public class FilterStage implements SluiceComponent {
     private void process(Batch batch) {
         List<Event> in = batch.events();
         counters.received.add(in.size());
-        FilterChains c = chains;
         List<Event> out;
-        try {
-            out = c == null ? in : c.run(chain, in);
-        } catch (FilterChains.ChainUnavailableException e) {
-            counters.failed.add(in.size());
-            state = ComponentState.DEGRADED;
-            detail = e.getMessage() + " (events wait in " + EventBus.INGEST + ")";
-            batch.nack(e);
-            return;
+        if (chain.isEmpty()) {
+            out = in;
+        } else {
+            FilterChains c = chains;
+            try {
+                if (c == null) {
+                    throw new FilterChains.ChainUnavailableException("chain " + chain + " waits for the filter chains "
+                            + "service (feature sluice-filter-core)");
+                }
+                out = c.run(chain, in);
+            } catch (FilterChains.ChainUnavailableException e) {
+                counters.failed.add(in.size());
+                state = ComponentState.DEGRADED;
+                detail = e.getMessage() + " (events wait in " + EventBus.INGEST + ")";
+                batch.nack(e);
+                return;
+            }
         }
         int dropped = in.size() - out.size();
         counters.dropped.add(dropped);
@@ -117,7 +129,8 @@ public class FilterStage implements SluiceComponent {
                 counters.acked.add(in.size());
                 if (state == ComponentState.DEGRADED) {
                     state = ComponentState.RUNNING;
-                    detail = "running, " + EventBus.INGEST + " -> " + EventBus.EVENTS + " (chain " + chain + ")";
+                    detail = "running, " + EventBus.INGEST + " -> " + EventBus.EVENTS
+                            + (chain.isEmpty() ? " (no chain)" : " (chain " + chain + ")");
                 }
                 batch.ack();
             } else {

@@ -73,6 +73,10 @@ class PipelineTest {
 
     @Test
     void droppedEventsAreAcknowledgedAndCountedAndAnUnavailableChainHoldsItsEventsUntilItRuns() throws Exception {
+        filter.stop();
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main"))
+                .to(FilterStage.Config.class));
+        assertThat(filter.stateDetail()).contains("(chain main)");
         java.util.concurrent.atomic.AtomicBoolean available = new java.util.concurrent.atomic.AtomicBoolean(false);
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
         filter.chains(new io.sluice.api.filter.FilterChains() {
@@ -124,6 +128,38 @@ class PipelineTest {
         assertThat(shipped).allMatch(e -> e.tags().contains("filtered"));
         assertThat(filter.counters().dropped.sum()).isEqualTo(500);
         await().until(() -> filter.state() == ComponentState.RUNNING);
+    }
+
+    @Test
+    void aNamedChainHoldsEventsWhileTheChainsServiceIsMissingInsteadOfPassingThemUnfiltered() throws Exception {
+        filter.stop();
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main"))
+                .to(FilterStage.Config.class));
+        RecordingShipper out = new RecordingShipper("out");
+        shippers.addShipper(out);
+        bus.publish(EventBus.INGEST, numbered(0, 100)).toCompletableFuture().get();
+        await().until(() -> filter.state() == ComponentState.DEGRADED);
+        assertThat(filter.stateDetail()).contains("waits for the filter chains service");
+        assertThat(out.messages).isEmpty();
+
+        filter.chains(new io.sluice.api.filter.FilterChains() {
+            @Override
+            public List<Event> run(String name, List<Event> events) {
+                return events.stream().map(e -> e.toBuilder().message(e.message() + "!").build()).toList();
+            }
+
+            @Override
+            public List<ChainStatus> chains() {
+                return List.of();
+            }
+
+            @Override
+            public Set<String> filters() {
+                return Set.of();
+            }
+        });
+        await().until(() -> out.messages.size() == 100);
+        assertThat(out.messages).allMatch(m -> m.endsWith("!"));
     }
 
     @Test
