@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -98,16 +97,6 @@ public class FilterChainITest {
             lines.add("<13>1 2026-12-03T10:00:00Z host app - - - " + m);
         }
         Files.write(input, lines, StandardCharsets.UTF_8);
-        Path log = work.resolve("send.log");
-        ProcessBuilder pb = new ProcessBuilder(k.home.resolve("bin/sluice-send").toString(), "-P",
-                Integer.toString(port), "-f", input.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        try {
-            assertTrue("sluice-send finished", p.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(Files.readString(log), 0, p.exitValue());
-        } finally {
-            p.destroyForcibly();
-        }
+        k.sluiceSend(work.resolve("send.log"), List.of("-P", Integer.toString(port), "-f", input.toString()));
     }
 }

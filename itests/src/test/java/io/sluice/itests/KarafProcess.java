@@ -72,6 +72,32 @@ final class KarafProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the distribution's {@code bin/sluice-send} with {@code args}, its output going to
+     * {@code log}; returns that output once it exited with 0 (over RELP: every message durable in
+     * the server). Fails when it exits otherwise or runs for more than two minutes.
+     */
+    String sluiceSend(Path log, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/sluice-send").toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                throw new AssertionError("sluice-send " + args + " did not finish within 120 s: " + Files.readString(log));
+            }
+            String said = Files.readString(log);
+            if (p.exitValue() != 0) {
+                throw new AssertionError("sluice-send " + args + " exited with " + p.exitValue() + ": " + said);
+            }
+            return said;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     /** Sets {@code key = value} in a .cfg file, replacing the line that sets it. */
     void setProperty(String cfg, String key, String value) throws IOException {
         Path file = home.resolve(cfg);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -85,20 +84,7 @@ public class SendScriptITest {
     }
 
     private static void send(KarafProcess k, Path work, String name, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(k.home.resolve("bin/sluice-send").toString());
-        cmd.addAll(args);
-        Path log = work.resolve(name + "-send.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        try {
-            assertTrue(name + ": sluice-send finished", p.waitFor(120, TimeUnit.SECONDS));
-            String said = Files.readString(log);
-            assertEquals(name + ": " + said, 0, p.exitValue());
-            assertTrue(name + ": " + said, said.contains("sent " + COUNT + " message(s)"));
-        } finally {
-            p.destroyForcibly();
-        }
+        String said = k.sluiceSend(work.resolve(name + "-send.log"), args);
+        assertTrue(name + ": " + said, said.contains("sent " + COUNT + " message(s)"));
     }
 }

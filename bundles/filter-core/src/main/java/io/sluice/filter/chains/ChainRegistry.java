@@ -69,6 +69,8 @@ public class ChainRegistry implements FilterChains {
         volatile Chain chain;
         /** Why the chain cannot run now (an error in its only version, or a filter gone); null when it can. */
         volatile String unavailable;
+        /** The filter whose arrival may let the file load (a chain waiting for it); null otherwise. */
+        volatile String waitingFor;
         /** The last error of the file, kept while an older version runs. */
         volatile String lastError;
 
@@ -134,7 +136,7 @@ public class ChainRegistry implements FilterChains {
         synchronized (lock) {
             // chains that waited for it (or failed to load without it) are made again
             for (Entry e : chains.values()) {
-                if (e.unavailable != null && e.source != null) {
+                if (f.name().equals(e.waitingFor) && e.source != null) {
                     load(e, e.source);
                 }
             }
@@ -149,6 +151,7 @@ public class ChainRegistry implements FilterChains {
             for (Map.Entry<String, Entry> c : chains.entrySet()) {
                 Chain chain = c.getValue().chain;
                 if (chain != null && chain.filters().contains(f.name())) {
+                    c.getValue().waitingFor = f.name();
                     c.getValue().unavailable = "chain " + c.getKey() + " waits for filter '" + f.name()
                             + "', which is not installed any more";
                     LOG.warn("{}: its events wait until the filter is back", c.getValue().unavailable);
@@ -209,12 +212,14 @@ public class ChainRegistry implements FilterChains {
             e.source = source;
             e.chain = c;
             e.unavailable = null;
+            e.waitingFor = null;
             e.lastError = null;
             LOG.info("Filter chain {} loaded from {} ({} filter call(s): {})", name, e.file, c.stats().size(),
                     c.filters());
         } catch (ChainSyntaxException ex) {
             e.source = source;
             e.lastError = ex.getMessage();
+            e.waitingFor = ex.missingFilter();      // its arrival loads this version
             if (e.chain == null) {
                 e.unavailable = "chain " + name + " cannot load: " + ex.getMessage();
                 LOG.error("Filter chain {} not loaded: {}; its events wait until the file is fixed", name,

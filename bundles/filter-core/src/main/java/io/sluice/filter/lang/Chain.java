@@ -261,7 +261,7 @@ public final class Chain {
             FilterFactory f = factories.apply(c.name());
             if (f == null) {
                 throw new ChainSyntaxException(file, c.pos().line(), c.pos().column(), "unknown filter '" + c.name()
-                        + "' (no filter of that name is installed)");
+                        + "' (no filter of that name is installed)", c.name());
             }
             EventFilter filter;
             try {

@@ -11,13 +11,24 @@ public final class ChainSyntaxException extends Exception {
     private final int line;
     private final int column;
     private final String problem;
+    private final String missingFilter;
 
     public ChainSyntaxException(String file, int line, int column, String problem) {
+        this(file, line, column, problem, null);
+    }
+
+    ChainSyntaxException(String file, int line, int column, String problem, String missingFilter) {
         super(file + ":" + line + ":" + column + ": " + problem);
         this.file = file;
         this.line = line;
         this.column = column;
         this.problem = problem;
+        this.missingFilter = missingFilter;
+    }
+
+    /** The filter the chain calls and no bundle provides, when that is the error; else null. */
+    public String missingFilter() {
+        return missingFilter;
     }
 
     public String file() {

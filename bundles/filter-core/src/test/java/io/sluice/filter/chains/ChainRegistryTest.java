@@ -104,6 +104,16 @@ class ChainRegistryTest {
         assertThat(tagsOf("main", "x")).containsExactly("fixed");
     }
 
+    @Test
+    void aChainMissingAFilterLoadsWhenThatFilterArrivesAndOnlyThen() throws Exception {
+        write("main", "grok(\"%{INT:n}\")");
+        registry.start(dir, 1);
+        registry.addFilter(new Rename());
+        assertThat(registry.entries().get("main").unavailable()).contains("unknown filter 'grok'");
+        registry.addFilter(new io.sluice.filter.builtin.Grok());
+        assertThat(registry.run("main", events("42")).get(0).fields()).containsEntry("n", "42");
+    }
+
     private static String first(List<String> l) {
         return l == null || l.isEmpty() ? null : l.get(0);
     }

@@ -284,7 +284,9 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
                 if (a.text == OK) {
                     writeOk(out, a.txnr);
                 } else {
-                    out.writeBytes(rsp(a.txnr, a.text));
+                    ByteBuf r = rsp(a.txnr, a.text);
+                    out.writeBytes(r);
+                    r.release();
                 }
             }
             if (a.closeAfter) {
