@@ -99,14 +99,21 @@ public class BundleLifecycleITest {
     public void shellCommandsShowComponentsClientsAndStreams() throws Exception {
         awaitRunning("tcp-main");
         awaitRunning("udp-main");
+        Path probe = Path.of(System.getProperty("karaf.etc"), "sluice", "filters", "probe.filter");
+        Files.writeString(probe, "if kv(prefix=\"p_\") { router(\"probe\") }\n", StandardCharsets.UTF_8);
+        await().atMost(Duration.ofSeconds(30)).until(() -> execute("sluice:filters").contains("probe"));
         String status = execute("sluice:status");
+        assertTrue(status, status.contains("Filter calls of the chains"));
+        assertTrue(status, status.matches("(?s).*probe\\s*\\|\\s*running\\s*\\|\\s*kv\\s*\\|\\s*1\\s*\\|\\s*0\\s*\\|.*"));
+        assertTrue(status, status.matches("(?s).*\\|\\s*router\\s*\\|\\s*1\\s*\\|.*"));
+        Files.delete(probe);
         assertTrue(status, status.matches("(?s).*tcp-main\\s*\\|\\s*receiver\\s*\\|\\s*running.*"));
         assertTrue(status, status.matches("(?s).*file-main\\s*\\|\\s*shipper\\s*\\|\\s*running.*"));
         assertTrue(status, status.contains("listening on 127.0.0.1:" + System.getProperty("sluice.itest.tcp")));
 
         String filters = execute("sluice:filters");
         assertTrue(filters, filters.matches("(?s).*main\\s*\\|\\s*running.*"));
-        assertTrue(filters, filters.contains("Filters installed: date, grok, hmac_verify, kv, lowercase, remove, rename"));
+        assertTrue(filters, filters.contains("Filters installed: date, grok, hmac_verify, kv, lowercase, remove, rename, router"));
 
         String streams = execute("sluice:streams");
         assertTrue(streams, streams.contains("ingest") && streams.contains("events") && streams.contains("filter"));

@@ -22,6 +22,20 @@ public class FiltersCommand implements Action {
     public Object execute() {
         FilterChains chains = Services.one(context, FilterChains.class, null,
                 "No filter chains are loaded (feature sluice-filter-core)");
+        StringBuilder errors = new StringBuilder();
+        table(chains, errors).print(System.out);
+        if (errors.length() > 0) {
+            System.out.print(errors);
+        }
+        System.out.println("Filters installed: " + String.join(", ", chains.filters()));
+        return null;
+    }
+
+    /**
+     * The chains and the counters of each filter call (also shown by sluice:status); why a chain
+     * holds events or what its newest version's error was goes to {@code errors}, one line each.
+     */
+    static ShellTable table(FilterChains chains, StringBuilder errors) {
         ShellTable table = new ShellTable();
         table.column("Chain");
         table.column("State");
@@ -31,7 +45,6 @@ public class FiltersCommand implements Action {
         table.column("Matched").alignRight();
         table.column("Failed").alignRight();
         table.column("us/call").alignRight();
-        StringBuilder errors = new StringBuilder();
         for (ChainStatus c : chains.chains()) {
             String state = c.problem() == null ? "running" : "holding events";
             if (c.calls().isEmpty()) {
@@ -50,11 +63,6 @@ public class FiltersCommand implements Action {
                         .append(c.lastError()).append('\n');
             }
         }
-        table.print(System.out);
-        if (errors.length() > 0) {
-            System.out.print(errors);
-        }
-        System.out.println("Filters installed: " + String.join(", ", chains.filters()));
-        return null;
+        return table;
     }
 }

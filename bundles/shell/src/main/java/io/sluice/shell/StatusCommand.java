@@ -1,6 +1,7 @@
 package io.sluice.shell;
 
 import io.sluice.api.component.SluiceComponent;
+import io.sluice.api.filter.FilterChains;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.osgi.framework.BundleContext;
 
-@Command(scope = "sluice", name = "status", description = "Shows every component with its state and counters.")
+@Command(scope = "sluice", name = "status", description = "Shows every component with its state and counters, "
+        + "and the counters of each filter call of the filter chains.")
 @Service
 public class StatusCommand implements Action {
     @Reference
@@ -51,6 +53,15 @@ public class StatusCommand implements Action {
             return null;
         }
         table.print(System.out);
+        List<FilterChains> chains = Services.all(context, FilterChains.class, null);
+        if (!chains.isEmpty() && (only == null || only.equals("filter"))) {
+            StringBuilder problems = new StringBuilder();
+            ShellTable calls = FiltersCommand.table(chains.get(0), problems);
+            System.out.println();
+            System.out.println("Filter calls of the chains in etc/sluice/filters:");
+            calls.print(System.out);
+            System.out.print(problems);
+        }
         return null;
     }
 }

@@ -136,6 +136,7 @@ abstract class Listener implements Receiver {
         this.ingest = new Ingest(s.name(), bus, counters, new PeerLog(LoggerFactory.getLogger(getClass()), s.name()),
                 null);
         ingest.maxQueued(s.maxListenerPendingEvents());
+        ingest.packing(s.packing());
         String unavailable = unavailable();
         if (unavailable != null) {
             fail(unavailable);
@@ -153,6 +154,7 @@ abstract class Listener implements Receiver {
         if (prev != null && prev.sameSocket(next) && state != ComponentState.FAILED) {
             settings = next;
             ingest.maxQueued(next.maxListenerPendingEvents());
+            ingest.packing(next.packing());
             if (!prev.format().equals(next.format())) {
                 closeParserTracker();
                 trackParser(next.format());

@@ -119,6 +119,29 @@ public class RelpListener extends Listener {
 
         @AttributeDefinition(description = "Cipher suites taken, comma-separated (JSSE names); empty: the JDK's defaults.")
         String tlsCiphers() default "";
+
+        @AttributeDefinition(description = "Multi-line messages rebuilt from the lines of one source (host, app name, "
+                + "process id): none; merge_by_time (a line within packerWindowMillis of the previous one joins it); "
+                + "merge_by_format (a line matching one of packerStartFormats begins a message, the others join it). "
+                + "A merged message carries the tag multiline.")
+        String packer() default "none";
+
+        @AttributeDefinition(description = "merge_by_time: the longest pause between two lines of one message, in ms.",
+                min = "1")
+        long packerWindowMillis() default 1000;
+
+        @AttributeDefinition(description = "A merged message is closed this long after its first line, in ms.", min = "1")
+        long packerMaxAgeMillis() default 5000;
+
+        @AttributeDefinition(description = "merge_by_format: regular expressions (Java) that the start of a message's "
+                + "first line matches; in a .cfg file one, with | between alternatives.")
+        String[] packerStartFormats() default {};
+
+        @AttributeDefinition(description = "Most lines in one merged message.", min = "2")
+        int packerMaxLines() default 500;
+
+        @AttributeDefinition(description = "Most characters in one merged message.", min = "1")
+        int packerMaxBytes() default 1048576;
     }
 
     private final String software;
@@ -154,7 +177,12 @@ public class RelpListener extends Listener {
                 c.maxReadBytesPerSecond(), c.maxBatchEvents(), c.maxPendingEvents(), c.maxListenerPendingEvents(),
                 c.receiveBufferBytes(), null,
                 c.tls() ? tlsSettings(c.tlsCertificate(), c.tlsKey(), c.tlsKeyPassword(), c.tlsClientAuth(),
-                        c.tlsCaCertificates(), c.tlsPermittedPeers(), c.tlsProtocols(), c.tlsCiphers()) : null);
+                        c.tlsCaCertificates(), c.tlsPermittedPeers(), c.tlsProtocols(), c.tlsCiphers()) : null).withPacking(packing(c));
+    }
+
+    private static io.sluice.syslog.ingest.Packing packing(Config c) {
+        return io.sluice.syslog.ingest.Packing.of(c.packer(), c.packerWindowMillis(), c.packerMaxAgeMillis(),
+                c.packerStartFormats(), c.packerMaxLines(), c.packerMaxBytes());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sluice.syslog;
 
 import io.sluice.syslog.frame.Framing;
+import io.sluice.syslog.ingest.Packing;
 import io.sluice.syslog.tls.TlsSettings;
 import java.util.Objects;
 
@@ -11,7 +12,23 @@ import java.util.Objects;
 record Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
         int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond, int maxBatchEvents,
         int maxPendingEvents, int maxListenerPendingEvents, int receiveBufferBytes, String socketMode,
-        TlsSettings tls) {
+        TlsSettings tls, Packing packing) {
+
+    Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
+            int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond,
+            int maxBatchEvents, int maxPendingEvents, int maxListenerPendingEvents, int receiveBufferBytes,
+            String socketMode, TlsSettings tls) {
+        this(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections, idleTimeoutSeconds,
+                maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents, receiveBufferBytes,
+                socketMode, tls, null);
+    }
+
+    /** These settings with multi-line messages rebuilt as {@code p} says (null: not at all). */
+    Settings withPacking(Packing p) {
+        return new Settings(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections,
+                idleTimeoutSeconds, maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents,
+                receiveBufferBytes, socketMode, tls, p);
+    }
 
     Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
             int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond,

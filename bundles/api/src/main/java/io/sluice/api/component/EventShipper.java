@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Whiteboard SPI for a shipper: register an implementation as an OSGi service and the core
- * subscribes it to the {@code events} stream as its own consumer group (named {@link #name()}),
+ * subscribes it to its {@link #stream()} ({@code events} unless configured otherwise) as its own consumer group (named {@link #name()}),
  * so that a slow or failed shipper holds back only itself. When the service goes away, its group
  * stops consuming; events wait in the bus until it is back.
  *
@@ -24,6 +24,14 @@ public interface EventShipper extends SluiceComponent {
      * an fsync) therefore keeps the stream's order at its destination.
      */
     CompletionStage<Void> ship(List<Event> events);
+
+    /**
+     * The stream this shipper consumes: {@code events} (every filtered event) unless its configuration
+     * names another one that the {@code router} filter feeds.
+     */
+    default String stream() {
+        return io.sluice.api.bus.EventBus.EVENTS;
+    }
 
     /** Largest batch this shipper wants. */
     default int maxBatch() {

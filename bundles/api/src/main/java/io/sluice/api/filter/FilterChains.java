@@ -2,6 +2,7 @@ package io.sluice.api.filter;
 
 import io.sluice.api.Event;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,13 +13,41 @@ import java.util.Set;
 public interface FilterChains {
 
     /**
-     * Runs chain {@code name} over {@code events}: the events to pass on, in order (dropped ones
-     * left out). With no chain of that name loaded, the events pass unchanged.
+     * Runs chain {@code name} over {@code events}: the events to pass on to the stage's own output
+     * stream, in order (dropped ones left out), and those a filter routed to other streams. With no
+     * chain of that name loaded, the events pass unchanged.
      *
      * @throws ChainUnavailableException when the chain exists but cannot run now (a filter it calls
      *         is not installed): the caller must not pass the events on unfiltered, but retry later
      */
-    List<Event> run(String name, List<Event> events) throws ChainUnavailableException;
+    Output run(String name, List<Event> events) throws ChainUnavailableException;
+
+    /**
+     * What a chain made of a batch. {@code events}: those for the stage's own output stream, in input
+     * order; {@code routed}: by stream name, those a filter sent elsewhere (see
+     * {@link FilterResult#route}), in input order; {@code dropped}: how many were dropped. An event
+     * routed to two streams is in both lists; one routed and kept is in {@code events} too.
+     */
+    record Output(List<Event> events, Map<String, List<Event>> routed, int dropped) {
+        public Output {
+            events = List.copyOf(events);
+            routed = Map.copyOf(routed);
+        }
+
+        /** Every event goes on to the output stream unchanged. */
+        public static Output unchanged(List<Event> events) {
+            return new Output(events, Map.of(), 0);
+        }
+
+        /** How many events went out, counting an event once per stream. */
+        public int published() {
+            int n = events.size();
+            for (List<Event> r : routed.values()) {
+                n += r.size();
+            }
+            return n;
+        }
+    }
 
     /** The chains known now (loaded or refused), by name. */
     List<ChainStatus> chains();

@@ -9,7 +9,14 @@ import io.sluice.api.component.Counters;
 import io.sluice.api.component.SluiceComponent;
 import io.sluice.api.filter.FilterChains;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -49,6 +56,11 @@ public class FilterStage implements SluiceComponent {
         @AttributeDefinition(description = "Largest batch a worker takes, in events.", min = "1")
         int batchSize() default 5000;
 
+        @AttributeDefinition(description = "Threads that run the chain over one batch: a batch of at least "
+                + "2 x 256 events is cut into this many slices run in parallel, and put back in order. 0: one per "
+                + "processor.", min = "0")
+        int threads() default 0;
+
         @AttributeDefinition(description = "The filter chain run on every event (etc/sluice/filters/NAME.filter, "
                 + "feature sluice-filter-core). Empty: none, events pass unchanged. When set, events wait while the "
                 + "filter chains service is not running instead of passing unfiltered.")
@@ -56,6 +68,8 @@ public class FilterStage implements SluiceComponent {
     }
 
     static final String GROUP = "filter";
+    /** Smallest slice of a batch worth a thread of its own. */
+    static final int MIN_SLICE = 256;
 
     private final EventBus bus;
     private final String chain;
@@ -65,6 +79,8 @@ public class FilterStage implements SluiceComponent {
     private volatile FilterChains chains;
     private final Counters counters = new Counters();
     private final List<Subscription> members = new ArrayList<>();
+    private final int threads;
+    private final ExecutorService pool;
     private volatile ComponentState state = ComponentState.STARTING;
     private volatile String detail = "starting";
 
@@ -72,11 +88,18 @@ public class FilterStage implements SluiceComponent {
     public FilterStage(@Reference EventBus bus, Config config) {
         this.bus = bus;
         this.chain = config.chain();
+        this.threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
+        AtomicInteger n = new AtomicInteger();
+        this.pool = threads <= 1 || chain.isEmpty() ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "sluice-filter-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         for (int i = 0; i < config.workers(); i++) {
             members.add(bus.subscribe(EventBus.INGEST, GROUP, config.batchSize(), this::process));
         }
         state = ComponentState.RUNNING;
-        detail = config.workers() + " workers, " + EventBus.INGEST + " -> " + EventBus.EVENTS + (chain.isEmpty() ? " (no chain)" : " (chain " + chain + ")");
+        detail = running();
     }
 
     /** Sets the chains service, as DS does (for tests without OSGi). */
@@ -88,16 +111,24 @@ public class FilterStage implements SluiceComponent {
     public void stop() {
         members.forEach(Subscription::close);
         members.clear();
+        if (pool != null) {
+            pool.shutdown(); // slices already queued still run: a batch being filtered finishes
+        }
         state = ComponentState.STOPPED;
         detail = "stopped";
+    }
+
+    private String running() {
+        return members.size() + " workers, " + (pool == null ? 1 : threads) + " thread(s), " + EventBus.INGEST + " -> "
+                + EventBus.EVENTS + (chain.isEmpty() ? " (no chain)" : " (chain " + chain + ")");
     }
 
     private void process(Batch batch) {
         List<Event> in = batch.events();
         counters.received.add(in.size());
-        List<Event> out;
+        FilterChains.Output out;
         if (chain.isEmpty()) {
-            out = in;
+            out = FilterChains.Output.unchanged(in);
         } else {
             FilterChains c = chains;
             try {
@@ -105,7 +136,7 @@ public class FilterStage implements SluiceComponent {
                     throw new FilterChains.ChainUnavailableException("chain " + chain + " waits for the filter chains "
                             + "service (feature sluice-filter-core)");
                 }
-                out = c.run(chain, in);
+                out = run(c, in);
             } catch (FilterChains.ChainUnavailableException e) {
                 counters.failed.add(in.size());
                 state = ComponentState.DEGRADED;
@@ -114,32 +145,90 @@ public class FilterStage implements SluiceComponent {
                 return;
             }
         }
-        int dropped = in.size() - out.size();
-        counters.dropped.add(dropped);
-        if (out.isEmpty()) {
+        counters.dropped.add(out.dropped());
+        int published = out.published();
+        if (published == 0) {
             counters.acked.add(in.size());
             batch.ack();
             return;
         }
-        counters.queued.addAndGet(out.size());
-        bus.publish(EventBus.EVENTS, out).whenComplete((ok, error) -> {
-            counters.queued.addAndGet(-out.size());
+        counters.queued.addAndGet(published);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        if (!out.events().isEmpty()) {
+            writes.add(bus.publish(EventBus.EVENTS, out.events()).toCompletableFuture());
+        }
+        out.routed().forEach((stream, events) -> writes.add(bus.publish(stream, events).toCompletableFuture()));
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((ok, error) -> {
+            counters.queued.addAndGet(-published);
             if (error == null) {
-                counters.published.add(out.size());
+                counters.published.add(published);
                 counters.acked.add(in.size());
                 if (state == ComponentState.DEGRADED) {
                     state = ComponentState.RUNNING;
-                    detail = "running, " + EventBus.INGEST + " -> " + EventBus.EVENTS
-                            + (chain.isEmpty() ? " (no chain)" : " (chain " + chain + ")");
+                    detail = running();
                 }
                 batch.ack();
             } else {
-                counters.failed.add(out.size());
+                // a stream that took its events keeps them: they come again with the redelivered batch
+                // (at least once, as everywhere on the bus)
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                counters.failed.add(published);
                 state = ComponentState.DEGRADED;
-                detail = "cannot publish to " + EventBus.EVENTS + ": " + error.getMessage();
-                batch.nack(error);
+                detail = "cannot publish: " + cause.getMessage();
+                batch.nack(cause);
             }
         });
+    }
+
+    /** Runs the chain over a batch, cut into slices run in parallel when it is large enough. */
+    private FilterChains.Output run(FilterChains c, List<Event> in) throws FilterChains.ChainUnavailableException {
+        int slices = pool == null ? 1 : Math.min(threads, in.size() / MIN_SLICE);
+        if (slices <= 1) {
+            return c.run(chain, in);
+        }
+        int size = (in.size() + slices - 1) / slices;
+        List<CompletableFuture<FilterChains.Output>> rest = new ArrayList<>();
+        for (int from = size; from < in.size(); from += size) {
+            List<Event> slice = in.subList(from, Math.min(in.size(), from + size));
+            rest.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return c.run(chain, slice);
+                } catch (FilterChains.ChainUnavailableException e) {
+                    throw new CompletionException(e);
+                }
+            }, pool));
+        }
+        List<FilterChains.Output> parts = new ArrayList<>();
+        FilterChains.ChainUnavailableException unavailable = null;
+        try {
+            parts.add(c.run(chain, in.subList(0, size)));
+        } catch (FilterChains.ChainUnavailableException e) {
+            unavailable = e;
+        }
+        for (CompletableFuture<FilterChains.Output> f : rest) {
+            try {
+                parts.add(f.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof FilterChains.ChainUnavailableException u) {
+                    unavailable = u;
+                } else {
+                    throw e;
+                }
+            }
+        }
+        if (unavailable != null) {
+            throw unavailable;
+        }
+        List<Event> events = new ArrayList<>(in.size());
+        Map<String, List<Event>> routed = new LinkedHashMap<>();
+        int dropped = 0;
+        for (FilterChains.Output p : parts) {
+            events.addAll(p.events());
+            p.routed().forEach((stream, r) -> routed.computeIfAbsent(stream, k -> new ArrayList<>()).addAll(r));
+            dropped += p.dropped();
+        }
+        return new FilterChains.Output(events, routed, dropped);
     }
 
     @Override

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whiteboard of {@link EventShipper} services: each is subscribed to {@code events} as its own
+ * Whiteboard of {@link EventShipper} services: each is subscribed to its stream ({@code events} unless
+ * configured otherwise) as its own
  * consumer group, named after the shipper, and unsubscribed when its service goes away (its events
  * then wait in the bus). A bus batch is acknowledged only when the shipper's {@code ship} completed.
  */
@@ -39,11 +40,11 @@ public class ShipperManager {
         // One member per batch the shipper may hold: the group's dispatcher hands them over in order.
         List<Subscription> members = new java.util.ArrayList<>();
         for (int i = 0; i < Math.max(1, shipper.maxInFlight()); i++) {
-            members.add(bus.subscribe(EventBus.EVENTS, shipper.name(), shipper.maxBatch(),
+            members.add(bus.subscribe(shipper.stream(), shipper.name(), shipper.maxBatch(),
                     batch -> ship(shipper, batch)));
         }
         subscriptions.put(shipper, members);
-        LOG.info("Shipper {} consumes stream {} ({} batch(es) in flight)", shipper.name(), EventBus.EVENTS,
+        LOG.info("Shipper {} consumes stream {} ({} batch(es) in flight)", shipper.name(), shipper.stream(),
                 members.size());
     }
 
@@ -51,7 +52,7 @@ public class ShipperManager {
         List<Subscription> members = subscriptions.remove(shipper);
         if (members != null) {
             members.forEach(Subscription::close);
-            LOG.info("Shipper {} stopped consuming; its events wait in stream {}", shipper.name(), EventBus.EVENTS);
+            LOG.info("Shipper {} stopped consuming; its events wait in stream {}", shipper.name(), shipper.stream());
         }
     }
 

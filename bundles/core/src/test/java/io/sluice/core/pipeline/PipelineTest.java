@@ -74,22 +74,23 @@ class PipelineTest {
     @Test
     void droppedEventsAreAcknowledgedAndCountedAndAnUnavailableChainHoldsItsEventsUntilItRuns() throws Exception {
         filter.stop();
-        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main"))
-                .to(FilterStage.Config.class));
-        assertThat(filter.stateDetail()).contains("(chain main)");
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main",
+                "threads", "3")).to(FilterStage.Config.class));
+        assertThat(filter.stateDetail()).contains("(chain main)").contains("3 thread(s)");
         java.util.concurrent.atomic.AtomicBoolean available = new java.util.concurrent.atomic.AtomicBoolean(false);
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
         filter.chains(new io.sluice.api.filter.FilterChains() {
             @Override
-            public List<Event> run(String name, List<Event> events) throws ChainUnavailableException {
+            public Output run(String name, List<Event> events) throws ChainUnavailableException {
                 assertThat(name).isEqualTo("main");
                 if (!available.get()) {
                     refused.incrementAndGet();
                     throw new ChainUnavailableException("chain main waits for filter x");
                 }
                 // drop every odd event, mark the others
-                return events.stream().filter(e -> Integer.parseInt(e.message().substring(1)) % 2 == 0)
+                List<Event> kept = events.stream().filter(e -> Integer.parseInt(e.message().substring(1)) % 2 == 0)
                         .map(e -> e.toBuilder().tag("filtered").build()).collect(Collectors.toList());
+                return new Output(kept, Map.of(), events.size() - kept.size());
             }
 
             @Override
@@ -131,6 +132,58 @@ class PipelineTest {
     }
 
     @Test
+    void routedEventsReachTheShippersOfTheirStreamAndTheBatchIsAckedOnlyWhenEveryStreamHoldsThem() throws Exception {
+        filter.stop();
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main",
+                "threads", "2")).to(FilterStage.Config.class));
+        filter.chains(new io.sluice.api.filter.FilterChains() {
+            @Override
+            public Output run(String name, List<Event> events) {
+                // multiples of 3 go to audit only, multiples of 5 to audit and events, the rest to events
+                List<Event> out = new java.util.ArrayList<>();
+                List<Event> audit = new java.util.ArrayList<>();
+                for (Event e : events) {
+                    int n = Integer.parseInt(e.message().substring(1));
+                    if (n % 3 == 0 || n % 5 == 0) {
+                        audit.add(e);
+                    }
+                    if (n % 3 != 0) {
+                        out.add(e);
+                    }
+                }
+                return new Output(out, audit.isEmpty() ? Map.of() : Map.of("audit", audit), 0);
+            }
+
+            @Override
+            public List<ChainStatus> chains() {
+                return List.of();
+            }
+
+            @Override
+            public Set<String> filters() {
+                return Set.of();
+            }
+        });
+        RecordingShipper all = new RecordingShipper("file-all");
+        RecordingShipper audit = new RecordingShipper("file-audit") {
+            @Override
+            public String stream() {
+                return "audit";
+            }
+        };
+        shippers.addShipper(all);
+        shippers.addShipper(audit);
+        bus.publish(EventBus.INGEST, numbered(0, 3000)).toCompletableFuture().get();
+        await().until(() -> bus.stats(EventBus.INGEST).lag("filter") == 0 && audit.messages.size() == 1400
+                && all.messages.size() == 2000);
+        assertThat(audit.messages).contains("m0", "m3", "m5", "m2995").doesNotContain("m1", "m7");
+        assertThat(all.messages).contains("m1", "m5").doesNotContain("m0", "m3");
+        assertThat(bus.stats("audit").lag("file-audit")).isZero();
+        assertThat(filter.counters().published.sum()).isEqualTo(3400);
+        assertThat(filter.counters().acked.sum()).isEqualTo(3000);
+    }
+
+    @Test
     void aNamedChainHoldsEventsWhileTheChainsServiceIsMissingInsteadOfPassingThemUnfiltered() throws Exception {
         filter.stop();
         filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main"))
@@ -144,8 +197,9 @@ class PipelineTest {
 
         filter.chains(new io.sluice.api.filter.FilterChains() {
             @Override
-            public List<Event> run(String name, List<Event> events) {
-                return events.stream().map(e -> e.toBuilder().message(e.message() + "!").build()).toList();
+            public Output run(String name, List<Event> events) {
+                return Output.unchanged(events.stream().map(e -> e.toBuilder().message(e.message() + "!").build())
+                        .toList());
             }
 
             @Override

@@ -239,10 +239,10 @@ public class ChainRegistry implements FilterChains {
     }
 
     @Override
-    public List<Event> run(String name, List<Event> events) throws ChainUnavailableException {
+    public Output run(String name, List<Event> events) throws ChainUnavailableException {
         Entry e = chains.get(name);
         if (e == null) {
-            return events;
+            return Output.unchanged(events);
         }
         String why = e.unavailable;
         Chain c = e.chain;
@@ -251,16 +251,31 @@ public class ChainRegistry implements FilterChains {
         }
         if (c.isEmpty()) {
             // untouched: a batch read from the journal is then written on as stored, never decoded
-            return events;
+            return Output.unchanged(events);
         }
         List<Event> out = new ArrayList<>(events.size());
-        for (Event in : events) {
-            Event r = c.apply(in);
-            if (r != null) {
-                out.add(r);
+        Map<String, List<Event>> routed = new java.util.LinkedHashMap<>();
+        int[] dropped = new int[1];
+        Chain.Sink sink = new Chain.Sink() {
+            @Override
+            public void output(Event event) {
+                out.add(event);
             }
+
+            @Override
+            public void route(String stream, Event event) {
+                routed.computeIfAbsent(stream, k -> new ArrayList<>()).add(event);
+            }
+
+            @Override
+            public void dropped() {
+                dropped[0]++;
+            }
+        };
+        for (Event in : events) {
+            c.apply(in, sink);
         }
-        return out;
+        return new Output(out, routed, dropped[0]);
     }
 
     /** The chain files by name (for tests and diagnostics). */

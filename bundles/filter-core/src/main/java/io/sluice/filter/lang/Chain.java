@@ -74,10 +74,56 @@ public final class Chain {
         return Collections.unmodifiableList(stats);
     }
 
-    /** Runs the chain over one event: the event to pass on, or null when it is dropped. */
+    /**
+     * Runs the chain over one event: the event to pass on to the output stream, or null when it is
+     * dropped or routed away from it.
+     */
     public Event apply(Event event) {
+        Event[] kept = new Event[1];
+        apply(event, new Sink() {
+            @Override
+            public void output(Event e) {
+                kept[0] = e;
+            }
+
+            @Override
+            public void route(String stream, Event e) {
+            }
+
+            @Override
+            public void dropped() {
+            }
+        });
+        return kept[0];
+    }
+
+    /** Runs the chain over one event and tells {@code sink} where it goes. */
+    public void apply(Event event, Sink sink) {
         Ctx ctx = new Ctx(event);
-        return run(body, ctx) == Flow.DROP ? null : ctx.event;
+        if (run(body, ctx) == Flow.DROP) {
+            sink.dropped();
+            return;
+        }
+        if (ctx.routes != null) {
+            for (String stream : ctx.routes) {
+                sink.route(stream, ctx.event);
+            }
+        }
+        if (ctx.keep) {
+            sink.output(ctx.event);
+        }
+    }
+
+    /** Where the events a chain let through go. */
+    public interface Sink {
+        /** To the stage's own output stream. */
+        void output(Event event);
+
+        /** To another stream ({@code router}): called once per stream, before {@link #output}. */
+        void route(String stream, Event event);
+
+        /** Dropped. */
+        void dropped();
     }
 
     private static Flow run(List<Node> nodes, Ctx ctx) {
@@ -94,6 +140,8 @@ public final class Chain {
 
     private static final class Ctx {
         Event event;
+        java.util.Set<String> routes;
+        boolean keep = true;
 
         Ctx(Event event) {
             this.event = event;
@@ -145,6 +193,13 @@ public final class Chain {
             }
             if (!r.dropped() && r.event() != null) {
                 ctx.event = r.event();
+            }
+            if (!r.streams().isEmpty()) {
+                if (ctx.routes == null) {
+                    ctx.routes = new java.util.LinkedHashSet<>();
+                }
+                ctx.routes.addAll(r.streams());
+                ctx.keep = r.keep();
             }
             stats.nanos.add(System.nanoTime() - t0);
             return r;

@@ -35,7 +35,7 @@ class ChainRegistryTest {
     }
 
     private List<String> tagsOf(String chain, String message) throws ChainUnavailableException {
-        List<Event> out = registry.run(chain, events(message));
+        List<Event> out = registry.run(chain, events(message)).events();
         return out.isEmpty() ? null : List.copyOf(out.get(0).tags());
     }
 
@@ -54,7 +54,7 @@ class ChainRegistryTest {
         write("main", "tags += \"v1\"");
         registry.start(dir, 1);
         assertThat(tagsOf("main", "x")).containsExactly("v1");
-        assertThat(registry.run("other", events("x"))).as("no such chain: events pass unchanged")
+        assertThat(registry.run("other", events("x")).events()).as("no such chain: events pass unchanged")
                 .extracting(Event::tags).containsExactly(java.util.Set.of());
 
         write("main", "tags += \"v2\"\nif message == \"bye\" { drop }");
@@ -83,14 +83,14 @@ class ChainRegistryTest {
         write("main", "rename(\"a\", \"b\")\ntags += \"done\"");
         registry.start(dir, 1);
         List<Event> in = List.of(Event.builder().timegenerated(Instant.EPOCH).message("m").field("a", "1").build());
-        assertThat(registry.run("main", in).get(0).fields()).containsEntry("b", "1");
+        assertThat(registry.run("main", in).events().get(0).fields()).containsEntry("b", "1");
 
         registry.removeFilter(rename);
         assertThatThrownBy(() -> registry.run("main", in)).isInstanceOf(ChainUnavailableException.class)
                 .hasMessageContaining("waits for filter 'rename'");
 
         registry.addFilter(new Rename());
-        assertThat(registry.run("main", in).get(0).fields()).containsEntry("b", "1");
+        assertThat(registry.run("main", in).events().get(0).fields()).containsEntry("b", "1");
     }
 
     @Test
@@ -111,7 +111,7 @@ class ChainRegistryTest {
         registry.addFilter(new Rename());
         assertThat(registry.entries().get("main").unavailable()).contains("unknown filter 'grok'");
         registry.addFilter(new io.sluice.filter.builtin.Grok());
-        assertThat(registry.run("main", events("42")).get(0).fields()).containsEntry("n", "42");
+        assertThat(registry.run("main", events("42")).events().get(0).fields()).containsEntry("n", "42");
     }
 
     private static String first(List<String> l) {

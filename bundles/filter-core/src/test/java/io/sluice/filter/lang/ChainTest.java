@@ -22,7 +22,8 @@ class ChainTest {
     private final Map<String, FilterFactory> filters = new HashMap<>();
 
     ChainTest() {
-        for (FilterFactory f : List.of(new Kv(), new Rename(), new Remove(), new Lowercase(), new Grok())) {
+        for (FilterFactory f : List.of(new Kv(), new Rename(), new Remove(), new Lowercase(), new Grok(),
+                new io.sluice.filter.builtin.Router())) {
             filters.put(f.name(), f);
         }
         // a test filter that fails on every event, and one that drops when used as a condition
@@ -122,6 +123,54 @@ class ChainTest {
         assertThat(e.appName()).isEqualTo("auth-svc");
         assertThat(e.tags()).containsExactlyInAnyOrder("a", "b");
         assertThat(e.fields()).as("assigning a missing field removes it").doesNotContainKey("gone");
+    }
+
+    @Test
+    void routerSendsAnEventToOtherStreamsOnceEachAndTheLastCallDecidesWhetherItStays() throws Exception {
+        Chain c = chain("""
+                if app_name == "sshd" { router("security", "audit") }
+                if message ~ "root" { router("audit", "admins", keep=true) }
+                if message ~ "gone" { router("archive") }
+                [seen] := "yes"
+                """);
+        List<String> where = new java.util.ArrayList<>();
+        Chain.Sink sink = new Chain.Sink() {
+            @Override
+            public void output(Event e) {
+                where.add("events:" + e.field("seen"));
+            }
+
+            @Override
+            public void route(String stream, Event e) {
+                where.add(stream + ":" + e.field("seen"));
+            }
+
+            @Override
+            public void dropped() {
+                where.add("dropped");
+            }
+        };
+        c.apply(event("Failed password for alice"), sink);
+        assertThat(where).as("routed away, with what the rest of the chain made of it")
+                .containsExactly("security:yes", "audit:yes");
+        where.clear();
+        c.apply(event("Failed password for root"), sink);
+        assertThat(where).as("audit once; kept by the last router call").containsExactly("security:yes", "audit:yes",
+                "admins:yes", "events:yes");
+        where.clear();
+        c.apply(event("ordinary").toBuilder().appName("cron").build(), sink);
+        assertThat(where).containsExactly("events:yes");
+        assertThat(c.apply(event("Failed password for alice"))).as("apply(event): only what goes to the output")
+                .isNull();
+
+        assertThatThrownBy(() -> chain("router(\"ingest\")")).isInstanceOf(ChainSyntaxException.class)
+                .hasMessageContaining("test.filter:1:1").hasMessageContaining("cannot route to ingest");
+        assertThatThrownBy(() -> chain("router(\"Bad Name\")")).isInstanceOf(ChainSyntaxException.class)
+                .hasMessageContaining("not a stream name");
+        assertThatThrownBy(() -> chain("router()")).isInstanceOf(ChainSyntaxException.class)
+                .hasMessageContaining("needs at least 1 argument");
+        assertThatThrownBy(() -> chain("router(\"a\", keep=maybe)")).isInstanceOf(ChainSyntaxException.class)
+                .hasMessageContaining("keep must be true or false");
     }
 
     @Test

@@ -56,6 +56,10 @@ public class FileShipper implements EventShipper {
                 + "renaming it starts from the oldest retained event. Empty: file-<configuration name>.")
         String name() default "";
 
+        @AttributeDefinition(description = "The stream consumed: events (every filtered event), or a stream the "
+                + "router filter sends events to.")
+        String stream() default "events";
+
         @AttributeDefinition(description = "Directory the paths are relative to. Empty: ${karaf.data}/sluice/log.")
         String directory() default "";
 
@@ -343,6 +347,11 @@ public class FileShipper implements EventShipper {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public String stream() {
+        return config.stream();
     }
 
     @Override

@@ -63,6 +63,10 @@ public class ForwardShipper implements EventShipper {
                 + "Empty: forward-<configuration name>.")
         String name() default "";
 
+        @AttributeDefinition(description = "The stream consumed: events (every filtered event), or a stream the "
+                + "router filter sends events to.")
+        String stream() default "events";
+
         @AttributeDefinition(description = "Remote host.")
         String host() default "127.0.0.1";
 
@@ -294,6 +298,11 @@ public class ForwardShipper implements EventShipper {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public String stream() {
+        return config.stream();
     }
 
     @Override

@@ -35,6 +35,9 @@ public final class Batcher {
     private final IntConsumer onDurable;
     private List<Event> pending;
     private List<Event> inFlight;
+    /** With a packer: the lines each pending event is made of (parallel to pending); else null. */
+    private List<Integer> pendingWeights;
+    private int inFlightWeight;
     private int attempts;
     private boolean accepting = true;
     private boolean recheckScheduled;
@@ -95,12 +98,37 @@ public final class Batcher {
      * bounded by one read.
      */
     public void add(Event e) {
+        if (pendingWeights != null) {
+            pendingWeights.add(1);
+        }
         pending.add(e);
         ingest.counters().queued.incrementAndGet();
         if (pending.size() >= maxBatch && inFlight == null) {
             publishPending();
         }
         // Per event only the cheap check; the bus and listener limits are looked at per read burst.
+        if (pending.size() >= maxPending) {
+            update();
+        }
+    }
+
+    /**
+     * Adds a message a {@link Packer} merged from {@code weight} received lines, as {@link #add(Event)}
+     * does: {@code onDurable} then counts it as {@code weight} events.
+     */
+    public void add(Event e, int weight) {
+        if (pendingWeights == null) {
+            pendingWeights = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                pendingWeights.add(1);
+            }
+        }
+        pendingWeights.add(weight);
+        pending.add(e);
+        ingest.counters().queued.incrementAndGet();
+        if (pending.size() >= maxBatch && inFlight == null) {
+            publishPending();
+        }
         if (pending.size() >= maxPending) {
             update();
         }
@@ -125,20 +153,35 @@ public final class Batcher {
         int lost = held();
         ingest.counters().queued.addAndGet(-lost);
         pending = new ArrayList<>();
+        pendingWeights = pendingWeights == null ? null : new ArrayList<>();
         inFlight = null;
         return lost;
     }
 
     private void publishPending() {
+        if (pendingWeights != null) {
+            List<Integer> head = pendingWeights.subList(0, Math.min(maxBatch, pendingWeights.size()));
+            inFlightWeight = 0;
+            for (int w : head) {
+                inFlightWeight += w;
+            }
+            head.clear();
+        }
         if (pending.size() <= maxBatch) {
             inFlight = pending;
             pending = new ArrayList<>(Math.min(maxBatch, 1024));
+            if (pendingWeights == null) {
+                inFlightWeight = inFlight.size();
+            }
         } else {
             // A stream channel may hold more than maxPending after a long read: batches stay within
             // maxBatch all the same, so that each one fits in the bus once it has room.
             List<Event> head = pending.subList(0, maxBatch);
             inFlight = new ArrayList<>(head);
             head.clear();
+            if (pendingWeights == null) {
+                inFlightWeight = inFlight.size();
+            }
         }
         attempts = 0;
         ingest.counters().published.add(inFlight.size());
@@ -168,7 +211,7 @@ public final class Batcher {
             }
             attempts = 0;
             if (onDurable != null) {
-                onDurable.accept(batch.size());
+                onDurable.accept(inFlightWeight);
             }
             if (!pending.isEmpty()) {
                 publishPending();

@@ -23,6 +23,7 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
     private final int maxBatch;
     private final int maxPending;
     private Batcher batcher;
+    private Packer packer;
     private Instant readAt;
 
     public DatagramHandler(Ingest ingest, Clients clients, String protocol, int maxFrameBytes, int maxBatch,
@@ -43,6 +44,8 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
                         : "the ingest stream is full or too many events wait") + "); dropping and counting them");
             }
         });
+        Packing packing = ingest.packing();
+        packer = packing == null ? null : new Packer(packing, ingest, batcher, ctx.executor(), false);
         super.channelActive(ctx);
     }
 
@@ -92,7 +95,9 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
                 readAt = Instant.now();
             }
             Event e = ingest.parse(content.slice(content.readerIndex(), len), peer.host(), client, readAt);
-            if (e != null && !batcher.offer(e)) {
+            if (e != null && packer != null) {
+                packer.add(e);
+            } else if (e != null && !batcher.offer(e)) {
                 ingest.counters().dropped.increment();
             }
         } finally {
@@ -113,6 +118,6 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public int abandon() {
-        return batcher == null ? 0 : batcher.stop();
+        return (packer == null ? 0 : packer.stop()) + (batcher == null ? 0 : batcher.stop());
     }
 }

@@ -28,6 +28,7 @@ public final class Ingest {
     private final Counters counters;
     private final PeerLog log;
     private volatile EventParser parser;
+    private volatile Packing packing;
     private volatile long maxQueued = Long.MAX_VALUE;
     private volatile String stalled;
 
@@ -63,6 +64,15 @@ public final class Ingest {
     /** Whether the listener as a whole holds fewer events than allowed. */
     boolean belowListenerLimit() {
         return counters.queued.get() < maxQueued;
+    }
+
+    /** How new connections rebuild multi-line messages; null: they do not. */
+    public Packing packing() {
+        return packing;
+    }
+
+    public void packing(Packing value) {
+        this.packing = value;
     }
 
     public void parser(EventParser value) {

@@ -22,6 +22,7 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter implements
     private final int maxPending;
     private ClientRecord client;
     private Batcher batcher;
+    private Packer packer;
     private String peerHost;
     /** The receive time of the frames of the current read burst; null between bursts. */
     private Instant readAt;
@@ -41,6 +42,8 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter implements
         client = clients.connected(p.label(), p.localPort(), protocol);
         batcher = new Batcher(ctx.executor(), ingest, maxBatch, maxPending,
                 accepting -> ctx.channel().config().setAutoRead(accepting));
+        Packing packing = ingest.packing();
+        packer = packing == null ? null : new Packer(packing, ingest, batcher, ctx.executor(), true);
         super.channelActive(ctx);
     }
 
@@ -52,7 +55,12 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter implements
                 readAt = Instant.now();
             }
             Event e = ingest.parse(frame, peerHost, client, readAt);
-            if (e != null) {
+            if (e == null) {
+                return;
+            }
+            if (packer != null) {
+                packer.add(e);
+            } else {
                 batcher.add(e);
             }
         } finally {
@@ -70,6 +78,10 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter implements
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (batcher != null) {
             // What was read is published even though the sender is gone: it may never send it again.
+            if (packer != null) {
+                packer.closeAll();
+                packer.stopSweeping();
+            }
             batcher.flush();
         }
         if (client != null) {
@@ -109,13 +121,13 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter implements
 
     /** Events of this connection received and not yet durable. */
     public int held() {
-        return batcher == null ? 0 : batcher.held();
+        return (batcher == null ? 0 : batcher.held()) + (packer == null ? 0 : packer.held());
     }
 
     /** Gives up what is not yet durable (listener stopping); returns how many events that was. */
     @Override
     public int abandon() {
-        return batcher == null ? 0 : batcher.stop();
+        return (packer == null ? 0 : packer.stop()) + (batcher == null ? 0 : batcher.stop());
     }
 
     private String label() {

@@ -55,6 +55,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
     private ChannelHandlerContext ctx;
     private ClientRecord client;
     private Batcher batcher;
+    private io.sluice.syslog.ingest.Packer packer;
     private String peerHost;
     private Instant readAt;
     private boolean open;
@@ -96,6 +97,10 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         peerHost = p.host();
         client = clients.connected(p.label(), p.localPort(), protocol);
         batcher = new Batcher(ctx.executor(), ingest, maxBatch, maxPending, accepting -> updateRead(), this::durable);
+        io.sluice.syslog.ingest.Packing packing = ingest.packing();
+        // a line held in an open message is answered once the message holding it is durable
+        packer = packing == null ? null : new io.sluice.syslog.ingest.Packer(packing, ingest, batcher, ctx.executor(),
+                true);
         super.channelActive(ctx);
     }
 
@@ -199,7 +204,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
                     false));
             return;
         }
-        batcher.add(e);
+        add(e);
         queue(new Answer(f.txnr(), 1, OK, false));
     }
 
@@ -231,8 +236,16 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
             }
             events.add(e);
         }
-        events.forEach(batcher::add);
+        events.forEach(this::add);
         queue(new Answer(f.txnr(), events.size(), OK, false));
+    }
+
+    private void add(Event e) {
+        if (packer != null) {
+            packer.add(e);
+        } else {
+            batcher.add(e);
+        }
     }
 
     private static ByteBuf withoutTrailingNewline(ByteBuf b) {
@@ -355,6 +368,10 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         if (batcher != null) {
             // Published even though the sender is gone; it will send these again (unanswered), a
             // duplicate at most, never a loss.
+            if (packer != null) {
+                packer.closeAll();
+                packer.stopSweeping();
+            }
             batcher.flush();
         }
         if (client != null) {
@@ -390,7 +407,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         if (ctx != null && ctx.channel().isActive()) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(SERVERCLOSE));
         }
-        return batcher == null ? 0 : batcher.stop();
+        return (packer == null ? 0 : packer.stop()) + (batcher == null ? 0 : batcher.stop());
     }
 
     /** Frames of this session waiting for their answer. */
