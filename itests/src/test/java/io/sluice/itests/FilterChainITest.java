@@ -77,6 +77,44 @@ public class FilterChainITest {
         }
     }
 
+    @Test(timeout = 300_000)
+    public void eventsRefusedByHmacVerifyAreDroppedAndWrittenToTheSecurityLogOnly() throws Exception {
+        Path work = tmp.getRoot().toPath();
+        Path out = work.resolve("logs/all.log");
+        try (KarafProcess k = KarafProcess.unpack(work.resolve("sluice"))) {
+            KarafProcess.Ports ports = k.listenOnFreePorts(work.resolve("s.sock"));
+            int relp = ports.relp();
+            k.shipAllTo(out, "json");
+            Files.writeString(k.home.resolve("etc/sluice/hmac.keys"),
+                    "# test key\nk1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+            save(k.home.resolve("etc/sluice/filters/main.filter"), "hmac_verify(unsigned=\"drop\")\n");
+            k.start(relp);
+
+            send(k, work, relp, "unsigned and dropped");
+            // a JSON event (format auto) with a signature made with a key this node does not have
+            try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), ports.tcp())) {
+                s.getOutputStream().write(("{\"message\":\"signed with a key nobody has\",\"host\":\"h2\","
+                        + "\"app_name\":\"a2\",\"hmac\":{\"key_id\":\"k9\",\"value\":\"AAAA\"}}\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+
+            Path security = k.home.resolve("data/log/sluice-security.log");
+            try {
+                await("both refusals in the security log").atMost(Duration.ofSeconds(60)).until(() ->
+                        Files.exists(security) && Files.readString(security).contains("is not signed")
+                                && Files.readString(security).contains("unknown key 'k9'"));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                String log = k.log();
+                throw new AssertionError("security log: " + (Files.exists(security) ? Files.readString(security)
+                        : "missing") + "\nkaraf.log ends:\n" + log.substring(Math.max(0, log.length() - 6000)), e);
+            }
+            String log = Files.readString(security);
+            assertTrue(log, log.contains("from host h2 app a2 is signed with unknown key 'k9'; dropped"));
+            assertEquals("the security log is kept apart from karaf.log", 0, k.logLines("unknown key 'k9'"));
+            assertTrue("nothing of them shipped", lines(out).isEmpty());
+        }
+    }
+
     private int saves;
 
     /** Writes the chain with a new modification time each time, as an editor saving it would. */
