@@ -137,6 +137,7 @@ abstract class Listener implements Receiver {
                 null);
         ingest.maxQueued(s.maxListenerPendingEvents());
         ingest.packing(s.packing());
+        ingest.stream(s.stream());
         String unavailable = unavailable();
         if (unavailable != null) {
             fail(unavailable);
@@ -155,6 +156,7 @@ abstract class Listener implements Receiver {
             settings = next;
             ingest.maxQueued(next.maxListenerPendingEvents());
             ingest.packing(next.packing());
+            ingest.stream(next.stream());
             if (!prev.format().equals(next.format())) {
                 closeParserTracker();
                 trackParser(next.format());
@@ -406,7 +408,7 @@ abstract class Listener implements Receiver {
     @Override
     public ComponentState state() {
         ComponentState s = state;
-        if (s == ComponentState.RUNNING && ingest != null && (ingest.stalled() != null || !bus.hasCapacity(EventBus.INGEST))) {
+        if (s == ComponentState.RUNNING && ingest != null && (ingest.stalled() != null || !bus.hasCapacity(ingest.stream()))) {
             return ComponentState.DEGRADED;
         }
         return s;
@@ -419,8 +421,8 @@ abstract class Listener implements Receiver {
             Ingest i = ingest;
             if (i.stalled() != null) {
                 d += "; " + i.stalled();
-            } else if (!bus.hasCapacity(EventBus.INGEST)) {
-                d += "; held back: the " + EventBus.INGEST + " stream is full";
+            } else if (!bus.hasCapacity(ingest.stream())) {
+                d += "; held back: the " + ingest.stream() + " stream is full";
             }
             d += "; " + clients.list().size() + " client(s)";
         }

@@ -12,7 +12,7 @@ import java.util.Objects;
 record Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
         int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond, int maxBatchEvents,
         int maxPendingEvents, int maxListenerPendingEvents, int receiveBufferBytes, String socketMode,
-        TlsSettings tls, Packing packing) {
+        TlsSettings tls, Packing packing, String stream) {
 
     Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
             int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond,
@@ -20,14 +20,21 @@ record Settings(String name, String bindAddress, int port, String path, String f
             String socketMode, TlsSettings tls) {
         this(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections, idleTimeoutSeconds,
                 maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents, receiveBufferBytes,
-                socketMode, tls, null);
+                socketMode, tls, null, io.sluice.api.bus.EventBus.INGEST);
     }
 
     /** These settings with multi-line messages rebuilt as {@code p} says (null: not at all). */
     Settings withPacking(Packing p) {
         return new Settings(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections,
                 idleTimeoutSeconds, maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents,
-                receiveBufferBytes, socketMode, tls, p);
+                receiveBufferBytes, socketMode, tls, p, stream);
+    }
+
+    /** These settings publishing to {@code s} instead. */
+    Settings withStream(String s) {
+        return new Settings(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections,
+                idleTimeoutSeconds, maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents,
+                receiveBufferBytes, socketMode, tls, packing, s);
     }
 
     Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
@@ -38,6 +45,8 @@ record Settings(String name, String bindAddress, int port, String path, String f
                 maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents, receiveBufferBytes,
                 socketMode, null);
     }
+
+    private static final java.util.regex.Pattern STREAM = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
     Settings {
         check("port", port, 0, 65535);
@@ -50,6 +59,10 @@ record Settings(String name, String bindAddress, int port, String path, String f
         check("maxListenerPendingEvents", maxListenerPendingEvents, maxPendingEvents, 100_000_000);
         check("receiveBufferBytes", receiveBufferBytes, 0, Integer.MAX_VALUE);
         Objects.requireNonNull(format, "format");
+        if (stream == null || !STREAM.matcher(stream).matches()) {
+            throw new IllegalArgumentException("stream '" + stream + "' is not a stream name (lower-case letters, "
+                    + "digits, _ . -, at most 64)");
+        }
     }
 
     /** Whether {@code other} can be applied without closing the socket. */

@@ -109,6 +109,10 @@ public class TcpListener extends Listener {
                 + "A merged message carries the tag multiline.")
         String packer() default "none";
 
+        @AttributeDefinition(description = "The stream the listener publishes to: ingest (filtered by the chain of "
+                + "io.sluice.core.filter.cfg), or another input stream bound to its own chain there (bindings).")
+        String stream() default "ingest";
+
         @AttributeDefinition(description = "merge_by_time: the longest pause between two lines of one message, in ms.",
                 min = "1")
         long packerWindowMillis() default 1000;
@@ -154,7 +158,7 @@ public class TcpListener extends Listener {
                 c.idleTimeoutSeconds(), c.maxReadBytesPerSecond(), c.maxBatchEvents(), c.maxPendingEvents(),
                 c.maxListenerPendingEvents(), c.receiveBufferBytes(), null,
                 c.tls() ? tlsSettings(c.tlsCertificate(), c.tlsKey(), c.tlsKeyPassword(), c.tlsClientAuth(),
-                        c.tlsCaCertificates(), c.tlsPermittedPeers(), c.tlsProtocols(), c.tlsCiphers()) : null).withPacking(packing(c));
+                        c.tlsCaCertificates(), c.tlsPermittedPeers(), c.tlsProtocols(), c.tlsCiphers()) : null).withPacking(packing(c)).withStream(c.stream().strip());
     }
 
     private static io.sluice.syslog.ingest.Packing packing(Config c) {

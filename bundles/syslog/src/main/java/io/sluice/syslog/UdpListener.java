@@ -72,6 +72,10 @@ public class UdpListener extends Listener {
                 + "A merged message carries the tag multiline.")
         String packer() default "none";
 
+        @AttributeDefinition(description = "The stream the listener publishes to: ingest (filtered by the chain of "
+                + "io.sluice.core.filter.cfg), or another input stream bound to its own chain there (bindings).")
+        String stream() default "ingest";
+
         @AttributeDefinition(description = "merge_by_time: the longest pause between two lines of one message, in ms.",
                 min = "1")
         long packerWindowMillis() default 1000;
@@ -115,7 +119,7 @@ public class UdpListener extends Listener {
         return new Settings(nameOf(c.name(), "udp", props, c.port()), c.bindAddress().strip(), c.port(), null,
                 c.format().strip(), io.sluice.syslog.frame.Framing.AUTO, Math.min(c.maxFrameBytes(), MAX_DATAGRAM), 1,
                 0, 0, c.maxBatchEvents(), c.maxPendingEvents(), c.maxListenerPendingEvents(), c.receiveBufferBytes(),
-                null).withPacking(packing(c));
+                null).withPacking(packing(c)).withStream(c.stream().strip());
     }
 
     private static io.sluice.syslog.ingest.Packing packing(Config c) {

@@ -90,6 +90,10 @@ public class UnixListener extends Listener {
                 + "A merged message carries the tag multiline.")
         String packer() default "none";
 
+        @AttributeDefinition(description = "The stream the listener publishes to: ingest (filtered by the chain of "
+                + "io.sluice.core.filter.cfg), or another input stream bound to its own chain there (bindings).")
+        String stream() default "ingest";
+
         @AttributeDefinition(description = "merge_by_time: the longest pause between two lines of one message, in ms.",
                 min = "1")
         long packerWindowMillis() default 1000;
@@ -166,7 +170,7 @@ public class UnixListener extends Listener {
         return new Settings(name, null, 0, path, c.format().strip(),
                 protocol.equals("unix") ? Framing.parse(c.framing()) : Framing.AUTO, c.maxFrameBytes(),
                 c.maxConnections(), 0, 0, c.maxBatchEvents(), c.maxPendingEvents(), c.maxListenerPendingEvents(), 0,
-                c.socketMode().strip()).withPacking(packing(c));
+                c.socketMode().strip()).withPacking(packing(c)).withStream(c.stream().strip());
     }
 
     private static io.sluice.syslog.ingest.Packing packing(Config c) {

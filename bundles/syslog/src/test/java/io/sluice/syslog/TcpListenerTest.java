@@ -98,6 +98,26 @@ class TcpListenerTest {
     }
 
     @Test
+    void aListenerPublishesToTheStreamItsConfigurationNames() throws Exception {
+        ListenerFixture f = fixture(Map.of());
+        int port = ListenerFixture.freePort();
+        TcpListener l = f.tcp(Map.of("port", port, "name", "tcp-web", "stream", "web-in"));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        try (Socket s = connect(port)) {
+            for (int i = 0; i < 20; i++) {
+                s.getOutputStream().write((rfc5424(i) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        await().until(() -> f.bus.stats("web-in") != null && f.bus.stats("web-in").endOffset() == 20);
+        assertThat(f.bus.stats(io.sluice.api.bus.EventBus.INGEST) == null
+                || f.bus.stats(io.sluice.api.bus.EventBus.INGEST).endOffset() == 0).isTrue();
+
+        TcpListener bad = f.tcp(Map.of("port", ListenerFixture.freePort(), "name", "tcp-bad", "stream", "Web In"));
+        assertThat(bad.state()).isEqualTo(ComponentState.FAILED);
+        assertThat(bad.stateDetail()).contains("stream 'Web In' is not a stream name");
+    }
+
+    @Test
     void lostFramingClosesOnlyThatConnectionAndOthersNeverNotice() throws Exception {
         ListenerFixture f = fixture(Map.of());
         f.drain();

@@ -65,14 +65,24 @@ public class FilterStage implements SluiceComponent {
                 + "feature sluice-filter-core). Empty: none, events pass unchanged. When set, events wait while the "
                 + "filter chains service is not running instead of passing unfiltered.")
         String chain() default "";
+
+        @AttributeDefinition(description = "More input streams, each with its own chain: stream=chain pairs "
+                + "(comma-separated), e.g. ingest-web=web. A listener with stream = ingest-web in its .cfg then has its "
+                + "events filtered by etc/sluice/filters/web.filter; the result goes to events like the rest.")
+        String[] bindings() default {};
+    }
+
+    /** One input stream and the chain run over its events (empty: none). */
+    record Binding(String input, String chain) {
     }
 
     static final String GROUP = "filter";
     /** Smallest slice of a batch worth a thread of its own. */
     static final int MIN_SLICE = 256;
+    private static final java.util.regex.Pattern STREAM = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
     private final EventBus bus;
-    private final String chain;
+    private final List<Binding> bindings;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -87,16 +97,19 @@ public class FilterStage implements SluiceComponent {
     @Activate
     public FilterStage(@Reference EventBus bus, Config config) {
         this.bus = bus;
-        this.chain = config.chain();
+        this.bindings = bindings(config);
         this.threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
         AtomicInteger n = new AtomicInteger();
-        this.pool = threads <= 1 || chain.isEmpty() ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+        boolean anyChain = bindings.stream().anyMatch(b -> !b.chain().isEmpty());
+        this.pool = threads <= 1 || !anyChain ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "sluice-filter-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        for (int i = 0; i < config.workers(); i++) {
-            members.add(bus.subscribe(EventBus.INGEST, GROUP, config.batchSize(), this::process));
+        for (Binding b : bindings) {
+            for (int i = 0; i < config.workers(); i++) {
+                members.add(bus.subscribe(b.input(), GROUP, config.batchSize(), batch -> process(batch, b)));
+            }
         }
         state = ComponentState.RUNNING;
         detail = running();
@@ -118,12 +131,43 @@ public class FilterStage implements SluiceComponent {
         detail = "stopped";
     }
 
-    private String running() {
-        return members.size() + " workers, " + (pool == null ? 1 : threads) + " thread(s), " + EventBus.INGEST + " -> "
-                + EventBus.EVENTS + (chain.isEmpty() ? " (no chain)" : " (chain " + chain + ")");
+    private static List<Binding> bindings(Config config) {
+        Map<String, Binding> out = new LinkedHashMap<>();
+        out.put(EventBus.INGEST, new Binding(EventBus.INGEST, config.chain().strip()));
+        for (String item : config.bindings()) {
+            for (String pair : item.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String input = eq < 0 ? "" : pair.substring(0, eq).strip();
+                String chain = eq < 0 ? "" : pair.substring(eq + 1).strip();
+                if (!STREAM.matcher(input).matches() || input.equals(EventBus.EVENTS)) {
+                    throw new IllegalArgumentException("bindings: '" + pair.strip() + "' is not stream=chain with a "
+                            + "stream name other than events");
+                }
+                if (out.containsKey(input)) {
+                    throw new IllegalArgumentException("bindings: stream " + input + " is bound twice (ingest is bound "
+                            + "by chain)");
+                }
+                out.put(input, new Binding(input, chain));
+            }
+        }
+        return List.copyOf(out.values());
     }
 
-    private void process(Batch batch) {
+    private String running() {
+        StringBuilder b = new StringBuilder();
+        b.append(members.size()).append(" workers, ").append(pool == null ? 1 : threads).append(" thread(s), ");
+        for (Binding x : bindings) {
+            b.append(x.input()).append(" -> ").append(EventBus.EVENTS)
+                    .append(x.chain().isEmpty() ? " (no chain)" : " (chain " + x.chain() + ")").append("; ");
+        }
+        return b.substring(0, b.length() - 2);
+    }
+
+    private void process(Batch batch, Binding binding) {
+        String chain = binding.chain();
         List<Event> in = batch.events();
         counters.received.add(in.size());
         FilterChains.Output out;
@@ -136,11 +180,15 @@ public class FilterStage implements SluiceComponent {
                     throw new FilterChains.ChainUnavailableException("chain " + chain + " waits for the filter chains "
                             + "service (feature sluice-filter-core)");
                 }
-                out = run(c, in);
+                out = run(c, chain, in);
+                if (out.routed().containsKey(binding.input())) {
+                    throw new FilterChains.ChainUnavailableException("chain " + chain + " routes events to "
+                            + binding.input() + ", its own input stream: a loop; fix the chain");
+                }
             } catch (FilterChains.ChainUnavailableException e) {
                 counters.failed.add(in.size());
                 state = ComponentState.DEGRADED;
-                detail = e.getMessage() + " (events wait in " + EventBus.INGEST + ")";
+                detail = e.getMessage() + " (events wait in " + binding.input() + ")";
                 batch.nack(e);
                 return;
             }
@@ -182,7 +230,7 @@ public class FilterStage implements SluiceComponent {
     }
 
     /** Runs the chain over a batch, cut into slices run in parallel when it is large enough. */
-    private FilterChains.Output run(FilterChains c, List<Event> in) throws FilterChains.ChainUnavailableException {
+    private FilterChains.Output run(FilterChains c, String chain, List<Event> in) throws FilterChains.ChainUnavailableException {
         int slices = pool == null ? 1 : Math.min(threads, in.size() / MIN_SLICE);
         if (slices <= 1) {
             return c.run(chain, in);

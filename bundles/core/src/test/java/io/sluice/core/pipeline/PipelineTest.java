@@ -1,6 +1,7 @@
 package io.sluice.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.api.Event;
@@ -181,6 +182,56 @@ class PipelineTest {
         assertThat(bus.stats("audit").lag("file-audit")).isZero();
         assertThat(filter.counters().published.sum()).isEqualTo(3400);
         assertThat(filter.counters().acked.sum()).isEqualTo(3000);
+    }
+
+    @Test
+    void eachInputStreamRunsItsOwnChainAndAChainRoutingToItsOwnInputHoldsItsEvents() throws Exception {
+        filter.stop();
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "1", "chain", "main",
+                "bindings", new String[] {"web-in=web, loop-in=loop"})).to(FilterStage.Config.class));
+        assertThat(filter.stateDetail()).contains("ingest -> events (chain main)").contains("web-in -> events (chain web)");
+        filter.chains(new io.sluice.api.filter.FilterChains() {
+            @Override
+            public Output run(String name, List<Event> events) {
+                List<Event> out = events.stream().map(e -> e.toBuilder().tag(name).build()).toList();
+                return name.equals("loop") ? new Output(List.of(), Map.of("loop-in", out), 0) : Output.unchanged(out);
+            }
+
+            @Override
+            public List<ChainStatus> chains() {
+                return List.of();
+            }
+
+            @Override
+            public Set<String> filters() {
+                return Set.of();
+            }
+        });
+        java.util.List<Event> shipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+        shippers.addShipper(new RecordingShipper("all") {
+            @Override
+            public CompletionStage<Void> ship(List<Event> events) {
+                shipped.addAll(events);
+                return CompletableFuture.completedFuture(null);
+            }
+        });
+        bus.publish(EventBus.INGEST, numbered(0, 10)).toCompletableFuture().get();
+        bus.publish("web-in", numbered(10, 5)).toCompletableFuture().get();
+        await().until(() -> shipped.size() == 15);
+        assertThat(shipped).filteredOn(e -> e.tags().contains("main")).hasSize(10);
+        assertThat(shipped).filteredOn(e -> e.tags().contains("web")).extracting(Event::message)
+                .containsExactly("m10", "m11", "m12", "m13", "m14");
+
+        bus.publish("loop-in", numbered(20, 3)).toCompletableFuture().get();
+        await().until(() -> filter.state() == ComponentState.DEGRADED);
+        assertThat(filter.stateDetail()).contains("routes events to loop-in, its own input stream");
+        assertThat(bus.stats("loop-in").lag("filter")).as("held, not lost").isEqualTo(3);
+        assertThat(shipped).hasSize(15);
+
+        assertThatThrownBy(() -> new FilterStage(bus, Converters.standardConverter().convert(Map.of("bindings",
+                new String[] {"ingest=x"})).to(FilterStage.Config.class))).hasMessageContaining("bound twice");
+        assertThatThrownBy(() -> new FilterStage(bus, Converters.standardConverter().convert(Map.of("bindings",
+                new String[] {"web"})).to(FilterStage.Config.class))).hasMessageContaining("is not stream=chain");
     }
 
     @Test

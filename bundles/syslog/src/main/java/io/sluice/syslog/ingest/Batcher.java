@@ -3,7 +3,6 @@ package io.sluice.syslog.ingest;
 import io.netty.util.concurrent.EventExecutor;
 import io.sluice.api.Event;
 import io.sluice.api.bus.BusFullException;
-import io.sluice.api.bus.EventBus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -191,7 +190,7 @@ public final class Batcher {
     private void send(List<Event> batch) {
         CompletionStage<Void> done;
         try {
-            done = ingest.bus().publish(EventBus.INGEST, batch);
+            done = ingest.bus().publish(ingest.stream(), batch);
         } catch (RuntimeException e) {
             done = CompletableFuture.failedFuture(e);
         }
@@ -232,7 +231,7 @@ public final class Batcher {
         if (stopped || inFlight != batch) {
             return;
         }
-        if (!ingest.bus().hasCapacity(EventBus.INGEST)) {
+        if (!ingest.bus().hasCapacity(ingest.stream())) {
             loop.schedule(() -> retry(batch), RECHECK_MS, TimeUnit.MILLISECONDS);
             return;
         }
@@ -241,7 +240,7 @@ public final class Batcher {
 
     private void update() {
         boolean now = !stopped && pending.size() < maxPending && attempts == 0 && ingest.belowListenerLimit()
-                && ingest.bus().hasCapacity(EventBus.INGEST);
+                && ingest.bus().hasCapacity(ingest.stream());
         if (now != accepting) {
             accepting = now;
             onAccepting.accept(now);

@@ -29,6 +29,7 @@ public final class Ingest {
     private final PeerLog log;
     private volatile EventParser parser;
     private volatile Packing packing;
+    private volatile String stream = EventBus.INGEST;
     private volatile long maxQueued = Long.MAX_VALUE;
     private volatile String stalled;
 
@@ -75,6 +76,15 @@ public final class Ingest {
         this.packing = value;
     }
 
+    /** The stream the listener publishes to ({@code ingest} unless configured otherwise). */
+    public String stream() {
+        return stream;
+    }
+
+    public void stream(String value) {
+        this.stream = value;
+    }
+
     public void parser(EventParser value) {
         this.parser = value;
     }
@@ -116,7 +126,7 @@ public final class Ingest {
     /** A publish failed; the batch will be offered again. */
     void stalled(Throwable cause) {
         String why = cause instanceof BusFullException ? "held back: " + cause.getMessage()
-                : "cannot publish to " + EventBus.INGEST + ": " + cause;
+                : "cannot publish to " + stream + ": " + cause;
         if (stalled == null) {
             log.warn("-", why + " (retrying; senders are held back, nothing is dropped on stream transports)");
         }
