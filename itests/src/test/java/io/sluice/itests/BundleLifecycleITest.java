@@ -113,7 +113,8 @@ public class BundleLifecycleITest {
 
         String filters = execute("sluice:filters");
         assertTrue(filters, filters.matches("(?s).*main\\s*\\|\\s*running.*"));
-        assertTrue(filters, filters.contains("Filters installed: date, grok, hmac_verify, kv, lowercase, remove, rename, router"));
+        assertTrue(filters, filters.contains("Filters installed: date, geoip, grok, hmac_verify, kv, lowercase, remove, rename, router, "
+                + "useragent"));
 
         String streams = execute("sluice:streams");
         assertTrue(streams, streams.contains("ingest") && streams.contains("events") && streams.contains("filter"));
