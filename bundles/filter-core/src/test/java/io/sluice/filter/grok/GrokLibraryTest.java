@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +107,61 @@ class GrokLibraryTest {
                 .containsEntry("protocol", "udp").containsEntry("src_interface", "vlan_12302")
                 .containsEntry("src_ip", "192.168.0.11").containsEntry("src_port", "514")
                 .containsEntry("dst_interface", "vlan_1233").containsEntry("policy_id", "local_in");
+    }
+
+    /**
+     * Postfix has no patterns in logstash-patterns-core: a user writes them over the standard ones,
+     * as here, and every line of a real postfix log (grok/postfix.log) is taken by one of them.
+     */
+    @Test
+    void everyLineOfARealPostfixLogIsTakenByAUsersPostfixPatterns() throws Exception {
+        GrokLibrary lib = legacy.with("""
+                POSTFIX_QUEUEID [0-9A-F]{6,}
+                POSTFIX_DELIVERY %{POSTFIX_QUEUEID:queue_id}: to=<%{DATA:to}>,(?: orig_to=<%{DATA:orig_to}>,)? relay=%{NOTSPACE:relay}, delay=%{NUMBER:delay:float}, delays=%{NOTSPACE:delays}, dsn=%{NOTSPACE:dsn}, status=%{WORD:status} \\(%{GREEDYDATA:status_text}\\)
+                POSTFIX_QMGR %{POSTFIX_QUEUEID:queue_id}: (?:from=<%{DATA:from}>, size=%{INT:size:int}, nrcpt=%{INT:nrcpt:int} \\(queue active\\)|removed)
+                POSTFIX_PICKUP %{POSTFIX_QUEUEID:queue_id}: uid=%{INT:uid:int} from=<%{DATA:from}>
+                POSTFIX_CLEANUP %{POSTFIX_QUEUEID:queue_id}: message-id=<%{DATA:message_id}>
+                POSTFIX_SMTPD (?:(?:connect|disconnect) from %{DATA:client_host}\\[%{IP:client_ip}\\]%{GREEDYDATA:commands}|%{POSTFIX_QUEUEID:queue_id}: client=%{DATA:client_host}\\[%{IP:client_ip}\\])
+                POSTFIX_BOUNCE %{POSTFIX_QUEUEID:queue_id}: sender non-delivery notification: %{POSTFIX_QUEUEID:bounce_queue_id}
+                POSTFIX_OTHER %{GREEDYDATA:postfix_message}
+                """);
+        List<GrokPattern> rules = java.util.stream.Stream.of("local", "qmgr", "pickup", "cleanup", "smtpd", "bounce")
+                .map(p -> lib.compile("^%{SYSLOGBASE} %{POSTFIX_" + (p.equals("local") ? "DELIVERY" : p.toUpperCase(
+                        java.util.Locale.ROOT)) + "}$")).toList();
+        GrokPattern other = lib.compile("^%{SYSLOGTIMESTAMP:timestamp} %{SYSLOGHOST:logsource} postfix/"
+                + "(?:postfix-script|master)\\[%{POSINT:pid}\\]: %{POSTFIX_OTHER}$");
+        List<String> log;
+        try (InputStream in = GrokLibraryTest.class.getResourceAsStream("/grok/postfix.log")) {
+            log = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).toList();
+        }
+        assertThat(log).hasSizeGreaterThan(25);
+        List<Map<String, Object>> parsed = new java.util.ArrayList<>();
+        for (String line : log) {
+            Map<String, Object> f = null;
+            for (GrokPattern r : rules) {
+                f = r.match(line, 0);
+                if (f != null) {
+                    break;
+                }
+            }
+            if (f == null) {
+                f = other.match(line, 0);
+            }
+            assertThat(f).as(line).isNotNull();
+            parsed.add(f);
+        }
+        assertThat(parsed).anySatisfy(f -> assertThat(f).containsEntry("program", "postfix/local")
+                .containsEntry("to", "root@sluice-dev.example").containsEntry("orig_to", "root")
+                .containsEntry("relay", "local").containsEntry("status", "sent").containsEntry("dsn", "2.0.0"));
+        assertThat(parsed).anySatisfy(f -> assertThat(f).containsEntry("status", "bounced")
+                .containsEntry("dsn", "5.1.1").containsEntry("status_text", "unknown user: \"no-such-user-xyz\""));
+        assertThat(parsed).anySatisfy(f -> assertThat(f).containsEntry("program", "postfix/qmgr")
+                .containsEntry("from", "alice@sluice-dev.example").containsEntry("size", 312L).containsEntry("nrcpt", 1L));
+        assertThat(parsed).anySatisfy(f -> assertThat(f).containsEntry("program", "postfix/smtpd")
+                .containsEntry("client_ip", "127.0.0.1").containsKey("queue_id"));
+        assertThat(parsed).anySatisfy(f -> assertThat(f).containsEntry("uid", 0L).containsEntry("from", "root"));
+        assertThat(parsed.stream().filter(f -> f.containsKey("delay")).map(f -> f.get("delay")))
+                .allMatch(d -> d instanceof Double);
     }
 
     @Test
