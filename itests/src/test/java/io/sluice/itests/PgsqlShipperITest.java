@@ -1,0 +1,86 @@
+package io.sluice.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.sluice.shipper.pgsql.PrivatePostgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The shipped distribution with its example PostgreSQL shipper configuration switched on, against
+ * a PostgreSQL of the test's own: events sent over RELP (answered once durable in the journal)
+ * become rows, each once; stopping PostgreSQL for a while loses nothing.
+ */
+public class PgsqlShipperITest {
+    private static final int TOTAL = 10_000;
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test(timeout = 300_000)
+    public void eventsSentToTheDistributionBecomeRowsOnceAndWaitWhilePostgresIsDown() throws Exception {
+        Path work = tmp.getRoot().toPath();
+        try (PrivatePostgres pg = PrivatePostgres.start(work.resolve("pg"));
+                KarafProcess k = KarafProcess.unpack(work.resolve("sluice"))) {
+            int relp = k.listenOnFreePorts(work.resolve("s.sock")).relp();
+            Path example = k.home.resolve("etc/io.sluice.shipper.pgsql-main.cfg.example");
+            assertTrue("the distribution ships the example", Files.exists(example));
+            Files.copy(example, k.home.resolve("etc/io.sluice.shipper.pgsql-main.cfg"));
+            k.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "url", pg.url());
+            k.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "batchSize", "1000");
+            k.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "maxBackoffMillis", "500");
+            k.start(relp);
+
+            send(k, work, relp, 0, TOTAL / 2);
+            await("first half in PostgreSQL").atMost(Duration.ofSeconds(120)).until(() -> rows(pg) == TOTAL / 2);
+
+            pg.stop();
+            send(k, work, relp, TOTAL / 2, TOTAL / 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> k.logLines("PostgreSQL shipper pgsql-main: cannot write")
+                    >= 1);
+            pg.startServer();
+            await("second half after the restart").atMost(Duration.ofSeconds(120))
+                    .until(() -> rows(pg) == TOTAL);
+            try (Connection c = pg.connect("sluice"); Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT count(DISTINCT message), count(*) FROM sluice.events")) {
+                r.next();
+                assertEquals("every event", TOTAL, r.getLong(1));
+                assertEquals("once", TOTAL, r.getLong(2));
+            }
+            assertTrue(k.logLines("PostgreSQL shipper pgsql-main: writing to .* again") >= 1);
+        }
+    }
+
+    private static long rows(PrivatePostgres pg) {
+        try (Connection c = pg.connect("sluice"); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM sluice.events")) {
+            r.next();
+            return r.getLong(1);
+        } catch (Exception notYet) {
+            return -1;
+        }
+    }
+
+    /** Numbered messages over RELP with bin/sluice-send: returns once every one is durable in Sluice. */
+    private static void send(KarafProcess k, Path work, int port, int from, int count) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            lines.add("<13>1 2026-12-03T10:00:00Z host app - - - event " + i);
+        }
+        Path input = Files.write(work.resolve("send" + from + ".txt"), lines, StandardCharsets.UTF_8);
+        k.sluiceSend(work.resolve("send" + from + ".log"), List.of("-P", Integer.toString(port), "-f",
+                input.toString()));
+    }
+}
