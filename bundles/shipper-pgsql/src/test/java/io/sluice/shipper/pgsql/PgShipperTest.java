@@ -112,6 +112,13 @@ class PgShipperTest {
         s.ship(batch).toCompletableFuture().get(60, TimeUnit.SECONDS);
         s.ship(batch).toCompletableFuture().get(60, TimeUnit.SECONDS);
         assertThat(count("events")).as("at least once upstream, exactly once here").isEqualTo(1000);
+        assertThat(s.duplicates()).as("the second time through the staging table, all skipped").isEqualTo(1000);
+        List<Event> mixed = new ArrayList<>(batch.subList(0, 10));
+        Event twice = numbered(5000);
+        mixed.add(twice);
+        mixed.add(twice);
+        s.ship(mixed).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertThat(count("events")).as("one new event, sent twice in one batch").isEqualTo(1001);
         assertThat(s.state()).isEqualTo(ComponentState.RUNNING);
 
         try (Connection c = pg.connect("sluice"); Statement st = c.createStatement();
@@ -141,7 +148,7 @@ class PgShipperTest {
             r.next();
             assertThat(r.getLong(1)).isEqualTo(1);
         }
-        assertThat(s.counters().acked.sum()).isEqualTo(2000);
+        assertThat(s.counters().acked.sum()).isEqualTo(2012);
     }
 
     @Test
@@ -232,6 +239,25 @@ class PgShipperTest {
         } finally {
             manager.close();
             bus.close();
+        }
+    }
+
+    @Test
+    void theFullTextIndexIsCreatedOrDroppedAsConfigured() throws Exception {
+        shipper(Map.of("fullTextIndex", "false")).ship(List.of(numbered(1))).toCompletableFuture().get(60,
+                TimeUnit.SECONDS);
+        assertThat(fullTextIndex()).isFalse();
+        PgShipper on = shipper(Map.of("fullTextIndex", "true"));
+        on.ship(List.of(numbered(2))).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertThat(fullTextIndex()).isTrue();
+        assertThat(count("events")).isEqualTo(2);
+    }
+
+    private boolean fullTextIndex() throws Exception {
+        try (Connection c = pg.connect("sluice"); Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT to_regclass('" + schema + ".events_message_fts') IS NOT NULL")) {
+            r.next();
+            return r.getBoolean(1);
         }
     }
 
