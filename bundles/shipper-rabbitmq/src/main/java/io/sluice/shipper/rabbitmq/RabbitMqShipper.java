@@ -1,0 +1,345 @@
+package io.sluice.shipper.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.sluice.api.Event;
+import io.sluice.api.codec.EventFormatter;
+import io.sluice.api.codec.FormatterFactory;
+import io.sluice.api.codec.FormatterOptions;
+import io.sluice.api.codec.ParserFactory;
+import io.sluice.api.component.ComponentState;
+import io.sluice.api.component.Counters;
+import io.sluice.api.component.EventShipper;
+import io.sluice.api.component.SluiceComponent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes events to a RabbitMQ exchange for other systems to consume: one message per event,
+ * persistent, in any output format, with a routing key made from the event. A batch completes only
+ * once RabbitMQ has confirmed every message (publisher confirms) and none came back unroutable
+ * ({@code mandatory}): an event no queue takes is not a success, and the batch waits (state
+ * degraded, saying which key found no queue) until a queue is bound. Broker down: bounded back-off,
+ * a new connection per attempt, nothing acknowledged. One per factory configuration
+ * {@code etc/io.sluice.shipper.rabbitmq-NAME.cfg}.
+ */
+@Component(service = {EventShipper.class, SluiceComponent.class}, configurationPid = "io.sluice.shipper.rabbitmq",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
+@Designate(ocd = RabbitMqShipper.Config.class, factory = true)
+public class RabbitMqShipper implements EventShipper {
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqShipper.class);
+
+    @ObjectClassDefinition(name = "Sluice RabbitMQ shipper", description = "Publishes events to a RabbitMQ exchange.")
+    public @interface Config {
+        @AttributeDefinition(description = "Name in sluice:status; also the consumer group on its stream. Empty: "
+                + "rabbitmq-<configuration name>.")
+        String name() default "";
+
+        @AttributeDefinition(description = "The stream consumed: events, or a stream the router filter feeds.")
+        String stream() default "events";
+
+        @AttributeDefinition(description = "Broker URI: amqp://user:password@host:port/vhost (amqps:// for TLS).",
+                type = AttributeType.PASSWORD)
+        String uri() default "amqp://guest:guest@127.0.0.1:5672/%2F";
+
+        @AttributeDefinition(description = "Exchange the events are published to.")
+        String exchange() default "sluice.events";
+
+        @AttributeDefinition(description = "Its type, when the shipper declares it: topic, direct, fanout, headers.")
+        String exchangeType() default "topic";
+
+        @AttributeDefinition(description = "Declare the exchange (durable) at connect; false: it must exist.")
+        boolean declareExchange() default true;
+
+        @AttributeDefinition(description = "Routing key template: ${host} ${app_name} ${procid} ${msgid} ${severity} "
+                + "${facility} ${field:NAME}; '.' '*' '#' and spaces in values become '_', a missing value '-'.")
+        String routingKey() default "${host}.${app_name}.${severity}";
+
+        @AttributeDefinition(description = "Message body format: json, rfc5424, rfc3164, rsyslog-file or template.")
+        String format() default "json";
+
+        @AttributeDefinition(description = "The template, for format = template.")
+        String template() default "";
+
+        @AttributeDefinition(description = "Events per batch (published, then confirmed together).", min = "1")
+        int batchSize() default 1000;
+
+        @AttributeDefinition(description = "Longest wait for the broker's confirms of a batch, in seconds.", min = "1")
+        int confirmTimeoutSeconds() default 30;
+
+        @AttributeDefinition(description = "Longest wait between two attempts while the broker fails, in ms.",
+                min = "100")
+        long maxBackoffMillis() default 5000;
+    }
+
+    private final Config config;
+    private final String name;
+    private final RoutingKey routingKey;
+    private final Function<String, EventFormatter> formatters;
+    private final Counters counters = new Counters();
+    private final ExecutorService worker;
+    private volatile EventFormatter formatter;
+    private Connection connection;
+    private Channel channel;
+    private final AtomicReference<String> returned = new AtomicReference<>();
+    private final AtomicInteger returns = new AtomicInteger();
+    private long backoffMs;
+    private volatile boolean closed;
+    private volatile ComponentState state = ComponentState.STARTING;
+    private volatile String detail = "connecting";
+
+    @Activate
+    public RabbitMqShipper(BundleContext context, Config config, Map<String, Object> props) {
+        this(config, props, format -> serviceFormatter(context, format, config.template()));
+    }
+
+    RabbitMqShipper(Config config, Map<String, Object> props, Function<String, EventFormatter> formatters) {
+        this.config = config;
+        this.name = nameOf(config.name(), props);
+        this.routingKey = new RoutingKey(config.routingKey());
+        this.formatters = formatters;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-rabbitmq-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        LOG.info("RabbitMQ shipper {}: exchange {} ({}), routing key {}, format {}", name, config.exchange(),
+                config.exchangeType(), config.routingKey(), config.format());
+    }
+
+    @Deactivate
+    public void close() {
+        closed = true;
+        worker.shutdown();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        disconnect();
+        state = ComponentState.STOPPED;
+        detail = "stopped";
+    }
+
+    @Override
+    public CompletionStage<Void> ship(List<Event> events) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("RabbitMQ shipper " + name + " is stopped"));
+        }
+        counters.received.add(events.size());
+        counters.queued.addAndGet(events.size());
+        return CompletableFuture.runAsync(() -> {
+            try {
+                publish(events);
+            } finally {
+                counters.queued.addAndGet(-events.size());
+            }
+        }, worker);
+    }
+
+    private void publish(List<Event> events) {
+        if (backoffMs > 0) {
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            EventFormatter f = formatter();
+            Channel ch = channel();
+            returns.set(0);
+            returned.set(null);
+            long bytes = 0;
+            for (Event e : events) {
+                byte[] body = f.format(e).getBytes(StandardCharsets.UTF_8);
+                bytes += body.length;
+                AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2)
+                        .contentType(config.format().equals("json") ? "application/json" : "text/plain")
+                        .contentEncoding("utf-8").messageId(e.id()).timestamp(Date.from(e.timegenerated())).build();
+                ch.basicPublish(config.exchange(), routingKey.of(e), true, props, body);
+            }
+            ch.waitForConfirmsOrDie(TimeUnit.SECONDS.toMillis(config.confirmTimeoutSeconds()));
+            if (returns.get() > 0) {
+                throw new IOException("unroutable: RabbitMQ returned " + returns.get() + " message(s) of the batch, "
+                        + returned.get() + " (bind a queue to exchange " + config.exchange() + ")");
+            }
+            counters.published.add(events.size());
+            counters.acked.add(events.size());
+            counters.bytes.add(bytes);
+            if (state == ComponentState.DEGRADED) {
+                LOG.info("RabbitMQ shipper {}: publishing again", name);
+            }
+            backoffMs = 0;
+            state = ComponentState.RUNNING;
+            detail = "publishing to exchange " + config.exchange() + " on " + host();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            counters.failed.add(events.size());
+            disconnect();
+            throw new CompletionException(e);
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            counters.failed.add(events.size());
+            boolean unroutable = returns.get() > 0;
+            if (!unroutable) {
+                disconnect();
+            }
+            backoffMs = Math.min(config.maxBackoffMillis(), Math.max(100, backoffMs * 2));
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (state != ComponentState.DEGRADED) {
+                LOG.warn("RabbitMQ shipper {}: cannot publish ({}); events wait in the bus, retrying", name, why);
+            }
+            state = ComponentState.DEGRADED;
+            detail = "cannot publish to " + host() + ": " + why + "; next attempt in " + backoffMs + " ms";
+            throw new CompletionException(e);
+        }
+    }
+
+    private EventFormatter formatter() throws IOException {
+        EventFormatter f = formatter;
+        if (f == null) {
+            f = formatters.apply(config.format());
+            if (f == null) {
+                throw new IOException("no formatter for format '" + config.format() + "' (feature sluice-codec)");
+            }
+            formatter = f;
+        }
+        return f;
+    }
+
+    private Channel channel() throws IOException, java.util.concurrent.TimeoutException {
+        if (channel != null && channel.isOpen()) {
+            return channel;
+        }
+        disconnect();
+        ConnectionFactory factory = new ConnectionFactory();
+        try {
+            factory.setUri(config.uri());
+        } catch (Exception e) {
+            throw new IOException("bad broker URI: " + e.getMessage(), e);
+        }
+        factory.setConnectionTimeout(10_000);
+        factory.setAutomaticRecoveryEnabled(false); // a new connection per attempt, after the back-off
+        connection = factory.newConnection("sluice " + name);
+        channel = connection.createChannel();
+        channel.confirmSelect();
+        channel.addReturnListener(r -> {
+            returns.incrementAndGet();
+            returned.compareAndSet(null, "routing key '" + r.getRoutingKey() + "' (" + r.getReplyCode() + " "
+                    + r.getReplyText() + ")");
+        });
+        if (config.declareExchange()) {
+            channel.exchangeDeclare(config.exchange(), config.exchangeType(), true);
+        }
+        return channel;
+    }
+
+    private void disconnect() {
+        Connection c = connection;
+        connection = null;
+        channel = null;
+        if (c != null) {
+            try {
+                c.abort(2000);
+            } catch (RuntimeException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    private String host() {
+        String u = config.uri();
+        int at = u.lastIndexOf('@');
+        return at >= 0 ? u.substring(0, u.indexOf("//") + 2) + u.substring(at + 1) : u; // without credentials
+    }
+
+    private static EventFormatter serviceFormatter(BundleContext context, String format, String template) {
+        try {
+            for (ServiceReference<FormatterFactory> ref : context.getServiceReferences(FormatterFactory.class,
+                    "(" + ParserFactory.FORMAT_PROPERTY + "=" + format + ")")) {
+                FormatterFactory f = context.getService(ref);
+                if (f != null) {
+                    try {
+                        return f.create(template.isEmpty() ? FormatterOptions.defaults()
+                                : FormatterOptions.template(template));
+                    } finally {
+                        context.ungetService(ref);
+                    }
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("format '" + format + "' is not a valid format name", e);
+        }
+        return null;
+    }
+
+    static String nameOf(String configured, Map<String, Object> props) {
+        if (!configured.isBlank()) {
+            return configured.strip();
+        }
+        String pid = String.valueOf(props.getOrDefault("service.pid", ""));
+        int tilde = pid.indexOf('~');
+        String suffix = tilde >= 0 ? pid.substring(tilde + 1) : null;
+        if (suffix == null || suffix.isBlank()) {
+            return "rabbitmq";
+        }
+        return suffix.startsWith("rabbitmq") ? suffix : "rabbitmq-" + suffix;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String stream() {
+        return config.stream();
+    }
+
+    @Override
+    public int maxBatch() {
+        return config.batchSize();
+    }
+
+    @Override
+    public ComponentState state() {
+        return state;
+    }
+
+    @Override
+    public String stateDetail() {
+        return detail;
+    }
+
+    @Override
+    public Counters counters() {
+        return counters;
+    }
+}
