@@ -29,8 +29,13 @@ public interface FilterChains {
      * routed to two streams is in both lists; one routed and kept is in {@code events} too.
      */
     record Output(List<Event> events, Map<String, List<Event>> routed, int dropped) {
+        /**
+         * The lists are taken as they are, not copied: a batch passed on unchanged stays the bus's
+         * own list, which it writes on as stored without decoding a single event. Callers must not
+         * change them afterwards.
+         */
         public Output {
-            events = List.copyOf(events);
+            java.util.Objects.requireNonNull(events, "events");
             routed = Map.copyOf(routed);
         }
 

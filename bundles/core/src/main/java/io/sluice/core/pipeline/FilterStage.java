@@ -236,9 +236,12 @@ public class FilterStage implements SluiceComponent {
             return c.run(chain, in);
         }
         int size = (in.size() + slices - 1) / slices;
+        List<List<Event>> cuts = new ArrayList<>();
+        for (int from = 0; from < in.size(); from += size) {
+            cuts.add(in.subList(from, Math.min(in.size(), from + size)));
+        }
         List<CompletableFuture<FilterChains.Output>> rest = new ArrayList<>();
-        for (int from = size; from < in.size(); from += size) {
-            List<Event> slice = in.subList(from, Math.min(in.size(), from + size));
+        for (List<Event> slice : cuts.subList(1, cuts.size())) {
             rest.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     return c.run(chain, slice);
@@ -250,7 +253,7 @@ public class FilterStage implements SluiceComponent {
         List<FilterChains.Output> parts = new ArrayList<>();
         FilterChains.ChainUnavailableException unavailable = null;
         try {
-            parts.add(c.run(chain, in.subList(0, size)));
+            parts.add(c.run(chain, cuts.get(0)));
         } catch (FilterChains.ChainUnavailableException e) {
             unavailable = e;
         }
@@ -267,6 +270,15 @@ public class FilterStage implements SluiceComponent {
         }
         if (unavailable != null) {
             throw unavailable;
+        }
+        boolean unchanged = true;
+        for (int i = 0; i < parts.size(); i++) {
+            FilterChains.Output p = parts.get(i);
+            unchanged &= p.events() == cuts.get(i) && p.routed().isEmpty() && p.dropped() == 0;
+        }
+        if (unchanged) {
+            // an empty chain: the batch stays the bus's own list, written on as stored, never decoded
+            return FilterChains.Output.unchanged(in);
         }
         List<Event> events = new ArrayList<>(in.size());
         Map<String, List<Event>> routed = new LinkedHashMap<>();

@@ -235,6 +235,50 @@ class PipelineTest {
     }
 
     @Test
+    void aBatchAnEmptyChainLeavesAloneIsPublishedAsTheBusGaveItAlsoWhenCutIntoSlices() throws Exception {
+        filter.stop();
+        java.util.List<List<Event>> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<List<Event>> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // the bus, recording the list each batch is delivered as and the list published to events
+        EventBus watched = (EventBus) java.lang.reflect.Proxy.newProxyInstance(EventBus.class.getClassLoader(),
+                new Class<?>[] {EventBus.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("subscribe")) {
+                        io.sluice.api.bus.BatchConsumer inner = (io.sluice.api.bus.BatchConsumer) args[3];
+                        args[3] = (io.sluice.api.bus.BatchConsumer) b -> {
+                            delivered.add(b.events());
+                            inner.accept(b);
+                        };
+                    } else if (m.getName().equals("publish") && EventBus.EVENTS.equals(args[0])) {
+                        published.add((List<Event>) args[1]);
+                    }
+                    return m.invoke(bus, args);
+                });
+        filter = new FilterStage(watched, Converters.standardConverter().convert(Map.of("workers", "1", "chain", "main",
+                "threads", "2")).to(FilterStage.Config.class));
+        filter.chains(new io.sluice.api.filter.FilterChains() {
+            @Override
+            public Output run(String name, List<Event> events) {
+                return Output.unchanged(events); // what an empty chain file gives
+            }
+
+            @Override
+            public List<ChainStatus> chains() {
+                return List.of();
+            }
+
+            @Override
+            public Set<String> filters() {
+                return Set.of();
+            }
+        });
+        bus.publish(EventBus.INGEST, numbered(0, 2000)).toCompletableFuture().get();
+        await().until(() -> bus.stats(EventBus.INGEST).lag("filter") == 0 && !published.isEmpty());
+        assertThat(delivered.get(0).size()).as("large enough to be cut into slices").isGreaterThanOrEqualTo(512);
+        assertThat(published.get(0)).as("the bus's own list: its stored bytes are written on, nothing decoded")
+                .isSameAs(delivered.get(0));
+    }
+
+    @Test
     void aNamedChainHoldsEventsWhileTheChainsServiceIsMissingInsteadOfPassingThemUnfiltered() throws Exception {
         filter.stop();
         filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main"))
