@@ -140,7 +140,13 @@ public class NodeStatus implements SluiceComponent {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("_node", json(Map.of("node", node, "updated", now, "components", components.size())));
         for (SluiceComponent c : components) {
-            fields.put(c.name(), json(describe(c)));
+            try {
+                fields.put(c.name(), json(describe(c)));
+            } catch (RuntimeException e) {
+                // a component going away while it is described: it is left out this time, and the
+                // timer (the node's whole status) goes on
+                LOG.debug("Redis status: component {} skipped: {}", c, e.toString());
+            }
         }
         try (Jedis j = pool.getResource()) {
             Transaction t = j.multi();

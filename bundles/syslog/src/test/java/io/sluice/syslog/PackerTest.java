@@ -136,6 +136,35 @@ class PackerTest {
     }
 
     @Test
+    void aMessageLongerThanTheRelpWindowIsClosedWhenTheWindowFillsInsteadOfWaitingForItsMaxAge()
+            throws Exception {
+        ListenerFixture f = fixture();
+        int port = ListenerFixture.freePort();
+        RelpListener l = f.relp(Map.of("port", port, "name", "relp-window", "window", 8, "packer", "merge_by_format",
+                "packerStartFormats", new String[] {"START"}, "packerMaxAgeMillis", 60_000));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(frame(1, "open", "relp_version=0\ncommands=syslog"));
+            assertThat(readFrame(in)).startsWith("1 rsp ");
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 8; i++) {
+                out.write(frame(2 + i, "syslog", line("java", "1", i == 0 ? "START trace" : "\tat line " + i)));
+            }
+            out.flush();
+            for (int i = 0; i < 8; i++) {
+                assertThat(readFrame(in)).isEqualTo((2 + i) + " rsp 6 200 OK");
+            }
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("not the 60 s max age")
+                    .isLessThan(10_000);
+        }
+        assertThat(f.messages()).hasSize(1);
+        assertThat(f.messages().get(0)).startsWith("START trace\n\tat line 1").endsWith("\tat line 7");
+    }
+
+    @Test
     void mergeByTimeOverUdpKeepsOneMessagePerSourceAndABadPackerIsAConfigurationError() throws Exception {
         ListenerFixture f = fixture();
         int port = ListenerFixture.freePort();

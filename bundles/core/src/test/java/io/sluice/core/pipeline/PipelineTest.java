@@ -185,6 +185,44 @@ class PipelineTest {
     }
 
     @Test
+    void whenOneStreamRefusesItsPartTheInputBatchIsNotAckedAndComesAgainUntilEveryStreamHoldsIt() throws Exception {
+        filter.stop();
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
+        EventBus flaky = (EventBus) java.lang.reflect.Proxy.newProxyInstance(EventBus.class.getClassLoader(),
+                new Class<?>[] {EventBus.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("publish") && "audit".equals(args[0]) && refusals.getAndDecrement() > 0) {
+                        return CompletableFuture.failedFuture(new java.io.IOException("audit disk full"));
+                    }
+                    return m.invoke(bus, args);
+                });
+        filter = new FilterStage(flaky, Converters.standardConverter().convert(Map.of("workers", "1", "chain", "main"))
+                .to(FilterStage.Config.class));
+        filter.chains(new io.sluice.api.filter.FilterChains() {
+            @Override
+            public Output run(String name, List<Event> events) {
+                return new Output(events, Map.of("audit", events), 0);
+            }
+
+            @Override
+            public List<ChainStatus> chains() {
+                return List.of();
+            }
+
+            @Override
+            public Set<String> filters() {
+                return Set.of();
+            }
+        });
+        bus.publish(EventBus.INGEST, numbered(0, 100)).toCompletableFuture().get();
+        await().until(() -> refusals.get() < 0 && bus.stats(EventBus.INGEST).lag("filter") == 0);
+        assertThat(filter.counters().failed.sum()).as("two refused attempts").isEqualTo(400);
+        assertThat(bus.stats("audit").endOffset()).as("held by audit once it took them").isEqualTo(100);
+        assertThat(bus.stats(EventBus.EVENTS).endOffset()).as("at least once: events took the batch each time")
+                .isEqualTo(300);
+        assertThat(filter.counters().acked.sum()).as("acked once, after both held it").isEqualTo(100);
+    }
+
+    @Test
     void eachInputStreamRunsItsOwnChainAndAChainRoutingToItsOwnInputHoldsItsEvents() throws Exception {
         filter.stop();
         filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "1", "chain", "main",

@@ -17,7 +17,8 @@ import org.osgi.service.component.annotations.Component;
  * with {@code keep=true}, to the filter stage's own output stream too. Always matches.
  *
  * <p>Stream names are checked when the chain loads: lower-case letters, digits, {@code _ . -}, up to
- * 64 characters, and not {@code ingest} (that would feed the event back to the filter stage).
+ * 64 characters, not {@code ingest} (that would feed the event back to the filter stage) and not
+ * {@code events} (the chain's output already: {@code keep=true} is how an event stays there).
  */
 @Component(service = FilterFactory.class)
 public class Router implements FilterFactory {
@@ -41,6 +42,10 @@ public class Router implements FilterFactory {
             }
             if (s.equals("ingest")) {
                 throw new IllegalArgumentException("router(): cannot route to ingest, the filter stage's own input");
+            }
+            if (s.equals("events")) {
+                throw new IllegalArgumentException("router(): events is where the chain's output goes already "
+                        + "(router(\"other\", keep=true) sends an event there and to other)");
             }
             streams.add(s);
         }

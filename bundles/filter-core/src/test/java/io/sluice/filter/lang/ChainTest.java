@@ -165,6 +165,8 @@ class ChainTest {
 
         assertThatThrownBy(() -> chain("router(\"ingest\")")).isInstanceOf(ChainSyntaxException.class)
                 .hasMessageContaining("test.filter:1:1").hasMessageContaining("cannot route to ingest");
+        assertThatThrownBy(() -> chain("router(\"events\", keep=true)")).isInstanceOf(ChainSyntaxException.class)
+                .hasMessageContaining("events is where the chain's output goes already");
         assertThatThrownBy(() -> chain("router(\"Bad Name\")")).isInstanceOf(ChainSyntaxException.class)
                 .hasMessageContaining("not a stream name");
         assertThatThrownBy(() -> chain("router()")).isInstanceOf(ChainSyntaxException.class)

@@ -89,7 +89,8 @@ public class PgShipper implements EventShipper {
         int connections() default 2;
 
         @AttributeDefinition(description = "Days of events kept: older daily partitions are dropped, and an event "
-                + "reporting a time older than that (or more than a day ahead) is filed at the time it was received. "
+                + "reporting a time that much older than its arrival (or more than a day after it) is filed at the time "
+                + "it was received. "
                 + "0: keep everything.", min = "0")
         int retentionDays() default 30;
 
@@ -197,7 +198,7 @@ public class PgShipper implements EventShipper {
         try {
             c = borrow();
             int dead = insert(c, events, 1);
-            idle.offer(c);
+            giveBack(c);
             c = null;
             counters.published.add(events.size() - dead);
             counters.dropped.add(dead);
@@ -225,7 +226,10 @@ public class PgShipper implements EventShipper {
             return 0;
         } catch (SQLException e) {
             rollback(c);
-            if (isTransient(e)) {
+            if (!isRowError(e)) {
+                if ("42P01".equals(e.getSQLState()) || "23514".equals(e.getSQLState())) {
+                    schema.forgetPartitions();
+                }
                 throw e;
             }
             if (events.size() > 1) {
@@ -241,14 +245,11 @@ public class PgShipper implements EventShipper {
     }
 
     private void copy(Connection c, List<Event> events) throws SQLException {
-        Instant now = clock.instant();
-        Instant oldest = config.retentionDays() > 0 ? keepFrom(now).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-                : now.minus(Duration.ofDays(3650));
-        Instant newest = now.plus(Duration.ofDays(1));
+        Duration maxAge = Duration.ofDays(config.retentionDays() > 0 ? config.retentionDays() : 3650);
         StringBuilder rows = new StringBuilder(events.size() * 256);
         Set<LocalDate> days = new TreeSet<>();
         for (Event e : events) {
-            Instant t = Rows.time(e, oldest, newest);
+            Instant t = Rows.time(e, maxAge);
             days.add(Schema.day(t));
             Rows.copyRow(rows, e, t);
         }
@@ -329,21 +330,24 @@ public class PgShipper implements EventShipper {
                 name, e.id(), e.host(), e.appName(), why.getSQLState(), why.getMessage(), schema.deadLetters());
     }
 
-    /** Failures of the server or the connection, as opposed to a row PostgreSQL refuses. */
-    static boolean isTransient(SQLException e) {
+    /**
+     * Whether PostgreSQL refused the data of a row (a NUL byte, a value out of range, a missing
+     * required value): only then is the batch halved to find the row and move it to the dead
+     * letters. Anything else — the connection, the server, permissions, the schema changed under us,
+     * a partition gone — fails the batch, which is tried again later; nothing is dead-lettered for it.
+     */
+    static boolean isRowError(SQLException e) {
         String st = e.getSQLState();
         if (st == null) {
-            return true;
+            return false;
         }
-        return st.startsWith("08") // connection
-                || st.startsWith("53") // insufficient resources
-                || st.startsWith("57") // operator intervention: shutdown, cancel
-                || st.startsWith("58") // system error
-                || st.startsWith("40") // serialization, deadlock
-                || st.startsWith("55") // lock not available, object in use
-                || st.equals("25006") // read-only transaction (standby, or default_transaction_read_only)
-                || st.equals("42P01") // a partition dropped meanwhile: made again on the next attempt
-                || st.startsWith("XX"); // internal error
+        if (st.equals("23514") && String.valueOf(e.getMessage()).contains("no partition")) {
+            return false; // a partition dropped or detached meanwhile: made again on the next attempt
+        }
+        return st.startsWith("22") // data exception: encoding, NUL, out of range, bad JSON text
+                || st.equals("23502") // not null
+                || st.equals("23514") // check constraint (a user's)
+                || st.equals("54000"); // program limit exceeded (a row too large)
     }
 
     private Connection borrow() throws SQLException {
@@ -366,6 +370,19 @@ public class PgShipper implements EventShipper {
             throw new SQLException("not a PostgreSQL JDBC URL: " + config.url(), "08001");
         }
         if (!migrated) {
+            try {
+                prepare(c);
+            } catch (SQLException | RuntimeException e) {
+                quietly(c);
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    /** Creates or migrates the schema, once, on the first connection that works. */
+    private void prepare(Connection c) throws SQLException {
+        if (!migrated) {
             synchronized (this) {
                 if (!migrated) {
                     int before = schema.migrate(c);
@@ -381,7 +398,6 @@ public class PgShipper implements EventShipper {
                 }
             }
         }
-        return c;
     }
 
     /** Drops the partitions past the retention (every hour; at once for tests). */
@@ -391,7 +407,7 @@ public class PgShipper implements EventShipper {
             c = borrow();
             c.setAutoCommit(true);
             List<String> dropped = schema.dropBefore(c, keepFrom(clock.instant()));
-            idle.offer(c);
+            giveBack(c);
             c = null;
             if (!dropped.isEmpty()) {
                 LOG.info("PostgreSQL shipper {}: dropped partitions older than {} days: {}", name,
@@ -450,6 +466,13 @@ public class PgShipper implements EventShipper {
         }
         state = ComponentState.DEGRADED;
         detail = "cannot write to " + config.url() + ": " + why + "; next attempt in " + wait + " ms";
+    }
+
+    /** Back to the idle connections; closed when there is no room or the shipper is stopping. */
+    private void giveBack(Connection c) {
+        if (closed || !idle.offer(c)) {
+            discard(c);
+        }
     }
 
     private void discard(Connection c) {

@@ -27,18 +27,21 @@ final class Rows {
     }
 
     /**
-     * The time column of an event: its reported time when that is within the accepted window
-     * (a clock gone wrong must not create partitions years away), else the time Sluice received it.
+     * The time column of an event: its reported time when that lies between {@code maxAge} before
+     * and a day after the time Sluice received it (a clock gone wrong must not create partitions
+     * years away), else the received time. It depends on the event alone, so an event delivered
+     * again gets the same time, hence the same primary key.
      */
-    static Instant time(Event e, Instant oldest, Instant newest) {
+    static Instant time(Event e, java.time.Duration maxAge) {
+        Instant received = e.timegenerated();
         OffsetDateTime r = e.timereported();
         if (r != null) {
             Instant t = r.toInstant();
-            if (!t.isBefore(oldest) && !t.isAfter(newest)) {
+            if (!t.isBefore(received.minus(maxAge)) && !t.isAfter(received.plus(java.time.Duration.ofDays(1)))) {
                 return t;
             }
         }
-        return e.timegenerated();
+        return received;
     }
 
     /** Appends one row, ending with a newline. */

@@ -141,6 +141,11 @@ final class Schema {
         }
     }
 
+    /** Forgets which partitions exist: the next batch checks (creates) them again. */
+    void forgetPartitions() {
+        partitions.clear();
+    }
+
     /** Makes sure the daily partitions of these days exist. */
     void partitions(Connection c, Set<LocalDate> days) throws SQLException {
         List<LocalDate> missing = new ArrayList<>();

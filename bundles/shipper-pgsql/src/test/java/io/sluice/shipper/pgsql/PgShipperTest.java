@@ -243,6 +243,35 @@ class PgShipperTest {
     }
 
     @Test
+    void aPartitionDroppedMeanwhileFailsTheBatchInsteadOfDeadLetteringItAndIsMadeAgain() throws Exception {
+        PgShipper s = shipper(Map.of());
+        Event first = numbered(1);
+        s.ship(List.of(first)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        String day = first.timereported().toLocalDate().toString().replace("-", "");
+        try (Connection c = pg.connect("sluice"); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE " + schema + ".events_" + day);
+        }
+        List<Event> batch = List.of(numbered(2), numbered(3));
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> s.ship(batch).toCompletableFuture()
+                .get(60, TimeUnit.SECONDS))).as("not the rows' fault: the batch fails").isNotNull();
+        assertThat(count("dead_letters")).isZero();
+        s.ship(batch).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertThat(count("events")).isEqualTo(2);
+    }
+
+    @Test
+    void onlyErrorsAboutARowsDataAreThatRowsFault() {
+        assertThat(PgShipper.isRowError(new java.sql.SQLException("invalid byte sequence", "22021"))).isTrue();
+        assertThat(PgShipper.isRowError(new java.sql.SQLException("null value", "23502"))).isTrue();
+        assertThat(PgShipper.isRowError(new java.sql.SQLException("no partition of relation \"events\" found for row",
+                "23514"))).isFalse();
+        for (String st : new String[] {"08006", "25006", "42501", "42703", "42P01", "57P01", "53300", "40001"}) {
+            assertThat(PgShipper.isRowError(new java.sql.SQLException("x", st))).as(st).isFalse();
+        }
+        assertThat(PgShipper.isRowError(new java.sql.SQLException("I/O"))).isFalse();
+    }
+
+    @Test
     void theFullTextIndexIsCreatedOrDroppedAsConfigured() throws Exception {
         shipper(Map.of("fullTextIndex", "false")).ship(List.of(numbered(1))).toCompletableFuture().get(60,
                 TimeUnit.SECONDS);

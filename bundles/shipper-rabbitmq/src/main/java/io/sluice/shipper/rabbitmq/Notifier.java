@@ -124,6 +124,16 @@ public class Notifier implements SluiceComponent {
 
     /** One look at the components (every pollMillis, on the timer thread). */
     void poll() {
+        try {
+            look();
+        } catch (RuntimeException e) {
+            // a component failing while it goes away must not end the timer (and the notifications)
+            counters.failed.increment();
+            LOG.warn("Notifications of node {}: {}", node, e.toString());
+        }
+    }
+
+    private void look() {
         List<Object[]> out = new ArrayList<>(); // routing key, body
         Set<String> seen = new HashSet<>();
         for (SluiceComponent c : components) {

@@ -110,6 +110,12 @@ public class RabbitMqShipper implements EventShipper {
     private Channel channel;
     private final AtomicReference<String> returned = new AtomicReference<>();
     private final AtomicInteger returns = new AtomicInteger();
+    private final java.util.Set<String> returnedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Ids of the events RabbitMQ confirmed and routed in an attempt that failed only because others
+     * came back unroutable: the batch is offered again whole, and these are not published twice.
+     */
+    private final java.util.Set<String> alreadyRouted = new java.util.HashSet<>();
     private long backoffMs;
     private volatile boolean closed;
     private volatile ComponentState state = ComponentState.STARTING;
@@ -177,8 +183,12 @@ public class RabbitMqShipper implements EventShipper {
             Channel ch = channel();
             returns.set(0);
             returned.set(null);
+            returnedIds.clear();
             long bytes = 0;
             for (Event e : events) {
+                if (alreadyRouted.contains(e.id())) {
+                    continue;
+                }
                 byte[] body = f.format(e).getBytes(StandardCharsets.UTF_8);
                 bytes += body.length;
                 AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2)
@@ -188,9 +198,15 @@ public class RabbitMqShipper implements EventShipper {
             }
             ch.waitForConfirmsOrDie(TimeUnit.SECONDS.toMillis(config.confirmTimeoutSeconds()));
             if (returns.get() > 0) {
+                for (Event e : events) {
+                    if (!returnedIds.contains(e.id())) {
+                        alreadyRouted.add(e.id());
+                    }
+                }
                 throw new IOException("unroutable: RabbitMQ returned " + returns.get() + " message(s) of the batch, "
                         + returned.get() + " (bind a queue to exchange " + config.exchange() + ")");
             }
+            alreadyRouted.clear();
             counters.published.add(events.size());
             counters.acked.add(events.size());
             counters.bytes.add(bytes);
@@ -209,6 +225,8 @@ public class RabbitMqShipper implements EventShipper {
             counters.failed.add(events.size());
             boolean unroutable = returns.get() > 0;
             if (!unroutable) {
+                // confirms lost with the connection: what was routed is not known, all goes again
+                alreadyRouted.clear();
                 disconnect();
             }
             backoffMs = Math.min(config.maxBackoffMillis(), Math.max(100, backoffMs * 2));
@@ -252,6 +270,9 @@ public class RabbitMqShipper implements EventShipper {
         channel.confirmSelect();
         channel.addReturnListener(r -> {
             returns.incrementAndGet();
+            if (r.getProperties() != null && r.getProperties().getMessageId() != null) {
+                returnedIds.add(r.getProperties().getMessageId());
+            }
             returned.compareAndSet(null, "routing key '" + r.getRoutingKey() + "' (" + r.getReplyCode() + " "
                     + r.getReplyText() + ")");
         });

@@ -1,7 +1,6 @@
 package io.sluice.shipper.rabbitmq;
 
 import io.sluice.api.Event;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -77,10 +76,18 @@ final class RoutingKey {
                 b.append(c == '.' || c == '*' || c == '#' || Character.isWhitespace(c) ? '_' : c);
             }
         }
-        String key = b.toString();
-        while (key.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) { // AMQP's limit
-            key = key.substring(0, key.length() - 1);
+        // AMQP's limit: 255 bytes of UTF-8, cut between code points
+        int bytes = 0;
+        int i = 0;
+        while (i < b.length()) {
+            int cp = b.codePointAt(i);
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + n > MAX_BYTES) {
+                break;
+            }
+            bytes += n;
+            i += Character.charCount(cp);
         }
-        return key;
+        return b.substring(0, i);
     }
 }

@@ -113,18 +113,33 @@ class RabbitMqShipperTest {
     }
 
     @Test
-    void anEventNoQueueTakesIsNotASuccessAndTheBatchWaitsUntilAQueueIsBound() throws Exception {
+    void anEventNoQueueTakesIsNotASuccessAndTheBatchWaitsUntilAQueueIsBoundWithoutDuplicatingTheOthers()
+            throws Exception {
+        bind("audit", "sluice.nowhere", "*.audit");
         RabbitMqShipper s = shipper(Map.of("exchange", "sluice.nowhere", "routingKey", "${app_name}.${field:kind}"));
-        List<Event> batch = List.of(event(1).toBuilder().field("kind", "audit").build());
+        List<Event> batch = List.of(event(1).toBuilder().field("kind", "audit").build(),
+                event(2).toBuilder().field("kind", "other").build(), event(3).toBuilder().field("kind", "audit").build());
         assertThatThrownBy(() -> s.ship(batch).toCompletableFuture().get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasMessageContaining("unroutable");
         assertThat(s.state()).isEqualTo(ComponentState.DEGRADED);
-        assertThat(s.stateDetail()).contains("routing key 'app.audit'").contains("NO_ROUTE");
+        assertThat(s.stateDetail()).contains("routing key 'app.other'").contains("NO_ROUTE");
+        // offered again (as the bus does) while nothing takes app.other: still no success
+        assertThatThrownBy(() -> s.ship(batch).toCompletableFuture().get(60, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class);
 
-        bind("audit", "sluice.nowhere", "*.audit");
+        bind("other", "sluice.nowhere", "*.other");
         s.ship(batch).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertThat(drain("audit")).hasSize(1);
+        assertThat(drain("audit")).as("the routed ones were not published again").hasSize(2);
+        assertThat(drain("other")).hasSize(1);
         assertThat(s.state()).isEqualTo(ComponentState.RUNNING);
+    }
+
+    @Test
+    void aLongValueMakesAKeyOfAtMost255BytesCutBetweenCharacters() {
+        RoutingKey k = new RoutingKey("${field:x}");
+        String key = k.of(event(1).toBuilder().field("x", "é".repeat(1_000_000)).build());
+        assertThat(key.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+        assertThat(key).matches("é+");
     }
 
     @Test

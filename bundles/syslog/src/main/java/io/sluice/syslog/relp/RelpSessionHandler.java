@@ -357,6 +357,12 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         if (ctx == null) {
             return;
         }
+        if (packer != null && answers.size() >= options.window() && packer.held() > 0) {
+            // The window is full of lines an open message holds: the line that would close it cannot
+            // come until they are answered, so close it now rather than wait for its max age.
+            packer.closeAll();
+            batcher.flush();
+        }
         boolean read = !closing && batcher.accepting() && answers.size() < options.window();
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
