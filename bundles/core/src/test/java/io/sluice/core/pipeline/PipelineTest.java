@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.sluice.api.Event;
 import io.sluice.api.bus.EventBus;
+import io.sluice.api.filter.FilterChains.ChainUnavailableException;
+import io.sluice.api.filter.FilterChains.Output;
 import io.sluice.api.component.ComponentState;
 import io.sluice.api.component.Counters;
 import io.sluice.api.component.EventShipper;
@@ -80,30 +82,17 @@ class PipelineTest {
         assertThat(filter.stateDetail()).contains("(chain main)").contains("3 thread(s)");
         java.util.concurrent.atomic.AtomicBoolean available = new java.util.concurrent.atomic.AtomicBoolean(false);
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-        filter.chains(new io.sluice.api.filter.FilterChains() {
-            @Override
-            public Output run(String name, List<Event> events) throws ChainUnavailableException {
-                assertThat(name).isEqualTo("main");
-                if (!available.get()) {
-                    refused.incrementAndGet();
-                    throw new ChainUnavailableException("chain main waits for filter x");
-                }
-                // drop every odd event, mark the others
-                List<Event> kept = events.stream().filter(e -> Integer.parseInt(e.message().substring(1)) % 2 == 0)
-                        .map(e -> e.toBuilder().tag("filtered").build()).collect(Collectors.toList());
-                return new Output(kept, Map.of(), events.size() - kept.size());
+        filter.chains(chains((name, events) -> {
+            assertThat(name).isEqualTo("main");
+            if (!available.get()) {
+                refused.incrementAndGet();
+                throw new ChainUnavailableException("chain main waits for filter x");
             }
-
-            @Override
-            public List<ChainStatus> chains() {
-                return List.of();
-            }
-
-            @Override
-            public Set<String> filters() {
-                return Set.of();
-            }
-        });
+            // drop every odd event, mark the others
+            List<Event> kept = events.stream().filter(e -> Integer.parseInt(e.message().substring(1)) % 2 == 0)
+                    .map(e -> e.toBuilder().tag("filtered").build()).collect(Collectors.toList());
+            return new Output(kept, Map.of(), events.size() - kept.size());
+        }));
         RecordingShipper out = new RecordingShipper("out");
         java.util.List<Event> shipped = new java.util.concurrent.CopyOnWriteArrayList<>();
         RecordingShipper tagsSeen = new RecordingShipper("tags") {
@@ -137,34 +126,21 @@ class PipelineTest {
         filter.stop();
         filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main",
                 "threads", "2")).to(FilterStage.Config.class));
-        filter.chains(new io.sluice.api.filter.FilterChains() {
-            @Override
-            public Output run(String name, List<Event> events) {
-                // multiples of 3 go to audit only, multiples of 5 to audit and events, the rest to events
-                List<Event> out = new java.util.ArrayList<>();
-                List<Event> audit = new java.util.ArrayList<>();
-                for (Event e : events) {
-                    int n = Integer.parseInt(e.message().substring(1));
-                    if (n % 3 == 0 || n % 5 == 0) {
-                        audit.add(e);
-                    }
-                    if (n % 3 != 0) {
-                        out.add(e);
-                    }
+        filter.chains(chains((name, events) -> {
+            // multiples of 3 go to audit only, multiples of 5 to audit and events, the rest to events
+            List<Event> out = new java.util.ArrayList<>();
+            List<Event> audit = new java.util.ArrayList<>();
+            for (Event e : events) {
+                int n = Integer.parseInt(e.message().substring(1));
+                if (n % 3 == 0 || n % 5 == 0) {
+                    audit.add(e);
                 }
-                return new Output(out, audit.isEmpty() ? Map.of() : Map.of("audit", audit), 0);
+                if (n % 3 != 0) {
+                    out.add(e);
+                }
             }
-
-            @Override
-            public List<ChainStatus> chains() {
-                return List.of();
-            }
-
-            @Override
-            public Set<String> filters() {
-                return Set.of();
-            }
-        });
+            return new Output(out, audit.isEmpty() ? Map.of() : Map.of("audit", audit), 0);
+        }));
         RecordingShipper all = new RecordingShipper("file-all");
         RecordingShipper audit = new RecordingShipper("file-audit") {
             @Override
@@ -197,22 +173,9 @@ class PipelineTest {
                 });
         filter = new FilterStage(flaky, Converters.standardConverter().convert(Map.of("workers", "1", "chain", "main"))
                 .to(FilterStage.Config.class));
-        filter.chains(new io.sluice.api.filter.FilterChains() {
-            @Override
-            public Output run(String name, List<Event> events) {
-                return new Output(events, Map.of("audit", events), 0);
-            }
-
-            @Override
-            public List<ChainStatus> chains() {
-                return List.of();
-            }
-
-            @Override
-            public Set<String> filters() {
-                return Set.of();
-            }
-        });
+        filter.chains(chains((name, events) -> {
+            return new Output(events, Map.of("audit", events), 0);
+        }));
         bus.publish(EventBus.INGEST, numbered(0, 100)).toCompletableFuture().get();
         await().until(() -> refusals.get() < 0 && bus.stats(EventBus.INGEST).lag("filter") == 0);
         assertThat(filter.counters().failed.sum()).as("two refused attempts").isEqualTo(400);
@@ -228,23 +191,10 @@ class PipelineTest {
         filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "1", "chain", "main",
                 "bindings", new String[] {"web-in=web, loop-in=loop"})).to(FilterStage.Config.class));
         assertThat(filter.stateDetail()).contains("ingest -> events (chain main)").contains("web-in -> events (chain web)");
-        filter.chains(new io.sluice.api.filter.FilterChains() {
-            @Override
-            public Output run(String name, List<Event> events) {
-                List<Event> out = events.stream().map(e -> e.toBuilder().tag(name).build()).toList();
-                return name.equals("loop") ? new Output(List.of(), Map.of("loop-in", out), 0) : Output.unchanged(out);
-            }
-
-            @Override
-            public List<ChainStatus> chains() {
-                return List.of();
-            }
-
-            @Override
-            public Set<String> filters() {
-                return Set.of();
-            }
-        });
+        filter.chains(chains((name, events) -> {
+            List<Event> out = events.stream().map(e -> e.toBuilder().tag(name).build()).toList();
+            return name.equals("loop") ? new Output(List.of(), Map.of("loop-in", out), 0) : Output.unchanged(out);
+        }));
         java.util.List<Event> shipped = new java.util.concurrent.CopyOnWriteArrayList<>();
         shippers.addShipper(new RecordingShipper("all") {
             @Override
@@ -293,22 +243,9 @@ class PipelineTest {
                 });
         filter = new FilterStage(watched, Converters.standardConverter().convert(Map.of("workers", "1", "chain", "main",
                 "threads", "2")).to(FilterStage.Config.class));
-        filter.chains(new io.sluice.api.filter.FilterChains() {
-            @Override
-            public Output run(String name, List<Event> events) {
-                return Output.unchanged(events); // what an empty chain file gives
-            }
-
-            @Override
-            public List<ChainStatus> chains() {
-                return List.of();
-            }
-
-            @Override
-            public Set<String> filters() {
-                return Set.of();
-            }
-        });
+        filter.chains(chains((name, events) -> {
+            return Output.unchanged(events); // what an empty chain file gives
+        }));
         bus.publish(EventBus.INGEST, numbered(0, 2000)).toCompletableFuture().get();
         await().until(() -> bus.stats(EventBus.INGEST).lag("filter") == 0 && !published.isEmpty());
         assertThat(delivered.get(0).size()).as("large enough to be cut into slices").isGreaterThanOrEqualTo(512);
@@ -328,23 +265,10 @@ class PipelineTest {
         assertThat(filter.stateDetail()).contains("waits for the filter chains service");
         assertThat(out.messages).isEmpty();
 
-        filter.chains(new io.sluice.api.filter.FilterChains() {
-            @Override
-            public Output run(String name, List<Event> events) {
-                return Output.unchanged(events.stream().map(e -> e.toBuilder().message(e.message() + "!").build())
-                        .toList());
-            }
-
-            @Override
-            public List<ChainStatus> chains() {
-                return List.of();
-            }
-
-            @Override
-            public Set<String> filters() {
-                return Set.of();
-            }
-        });
+        filter.chains(chains((name, events) -> {
+            return Output.unchanged(events.stream().map(e -> e.toBuilder().message(e.message() + "!").build())
+                    .toList());
+        }));
         await().until(() -> out.messages.size() == 100);
         assertThat(out.messages).allMatch(m -> m.endsWith("!"));
     }
@@ -418,6 +342,32 @@ class PipelineTest {
         shippers.addShipper(back);
         await().until(() -> back.messages.size() == 100);
         assertThat(back.messages).contains("m100", "m199").doesNotContain("m0");
+    }
+
+    /** The chain a test needs, as the filter chains service would run it. */
+    @FunctionalInterface
+    interface ChainRun {
+        io.sluice.api.filter.FilterChains.Output run(String name, List<Event> events)
+                throws io.sluice.api.filter.FilterChains.ChainUnavailableException;
+    }
+
+    private static io.sluice.api.filter.FilterChains chains(ChainRun run) {
+        return new io.sluice.api.filter.FilterChains() {
+            @Override
+            public Output run(String name, List<Event> events) throws ChainUnavailableException {
+                return run.run(name, events);
+            }
+
+            @Override
+            public List<ChainStatus> chains() {
+                return List.of();
+            }
+
+            @Override
+            public Set<String> filters() {
+                return Set.of();
+            }
+        };
     }
 
     static class RecordingShipper implements EventShipper {

@@ -128,7 +128,7 @@ public class FileShipper implements EventShipper {
         this.formatters = formatters;
         this.config = config;
         this.clock = clock;
-        this.name = nameOf(config.name(), props);
+        this.name = io.sluice.api.component.ComponentNames.of(config.name(), props, "file");
         this.directory = (config.directory().isBlank()
                 ? Paths.get(System.getProperty("karaf.data", "data"), "sluice", "log")
                 : Paths.get(config.directory().strip())).toAbsolutePath().normalize();
@@ -142,30 +142,6 @@ public class FileShipper implements EventShipper {
             return t;
         });
         LOG.info("file shipper {}: {}/{} as {}", name, directory, template, format);
-    }
-
-    static String nameOf(String configured, Map<String, Object> props) {
-        if (!configured.isBlank()) {
-            return configured.strip();
-        }
-        String pid = String.valueOf(props.getOrDefault("service.pid", ""));
-        int tilde = pid.indexOf('~');
-        String suffix = tilde >= 0 ? pid.substring(tilde + 1) : null;
-        if (suffix == null) {
-            Object file = props.get("felix.fileinstall.filename");
-            if (file != null) {
-                String f = file.toString();
-                f = f.substring(f.lastIndexOf('/') + 1);
-                int dash = f.indexOf('-');
-                if (dash >= 0 && f.endsWith(".cfg")) {
-                    suffix = f.substring(dash + 1, f.length() - 4);
-                }
-            }
-        }
-        if (suffix == null || suffix.isBlank()) {
-            return "file";
-        }
-        return suffix.startsWith("file") ? suffix : "file-" + suffix;
     }
 
     @Override

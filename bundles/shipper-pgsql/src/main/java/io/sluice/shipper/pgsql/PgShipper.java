@@ -136,7 +136,7 @@ public class PgShipper implements EventShipper {
 
     PgShipper(Config config, Map<String, Object> props, Clock clock) {
         this.config = config;
-        this.name = nameOf(config.name(), props);
+        this.name = io.sluice.api.component.ComponentNames.of(config.name(), props, "pgsql");
         this.schema = new Schema(config.schema().strip());
         this.clock = clock;
         this.idle = new ArrayBlockingQueue<>(config.connections());
@@ -496,30 +496,6 @@ public class PgShipper implements EventShipper {
         } catch (SQLException ignored) {
             // closing a broken connection
         }
-    }
-
-    static String nameOf(String configured, Map<String, Object> props) {
-        if (!configured.isBlank()) {
-            return configured.strip();
-        }
-        String pid = String.valueOf(props.getOrDefault("service.pid", ""));
-        int tilde = pid.indexOf('~');
-        String suffix = tilde >= 0 ? pid.substring(tilde + 1) : null;
-        if (suffix == null) {
-            Object file = props.get("felix.fileinstall.filename");
-            if (file != null) {
-                String f = file.toString();
-                f = f.substring(f.lastIndexOf('/') + 1);
-                int dash = f.indexOf('-');
-                if (dash >= 0 && f.endsWith(".cfg")) {
-                    suffix = f.substring(dash + 1, f.length() - 4);
-                }
-            }
-        }
-        if (suffix == null || suffix.isBlank()) {
-            return "pgsql";
-        }
-        return suffix.startsWith("pgsql") ? suffix : "pgsql-" + suffix;
     }
 
     @Override

@@ -205,7 +205,9 @@ class PgShipperTest {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> s.state() == ComponentState.DEGRADED);
             assertThat(s.stateDetail()).contains("cannot write");
-            Thread.sleep(1500);
+            long failedBefore = s.counters().failed.sum();
+            // down for a while: attempts keep failing (with their back-off) before it comes back
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.counters().failed.sum() > failedBefore);
             pg.startServer();
 
             await().atMost(Duration.ofSeconds(120)).until(() -> count("events") == total / 2);

@@ -128,7 +128,7 @@ public class RabbitMqShipper implements EventShipper {
 
     RabbitMqShipper(Config config, Map<String, Object> props, Function<String, EventFormatter> formatters) {
         this.config = config;
-        this.name = nameOf(config.name(), props);
+        this.name = io.sluice.api.component.ComponentNames.of(config.name(), props, "rabbitmq");
         this.routingKey = new RoutingKey(config.routingKey());
         this.formatters = formatters;
         this.worker = Executors.newSingleThreadExecutor(r -> {
@@ -319,19 +319,6 @@ public class RabbitMqShipper implements EventShipper {
             throw new IllegalArgumentException("format '" + format + "' is not a valid format name", e);
         }
         return null;
-    }
-
-    static String nameOf(String configured, Map<String, Object> props) {
-        if (!configured.isBlank()) {
-            return configured.strip();
-        }
-        String pid = String.valueOf(props.getOrDefault("service.pid", ""));
-        int tilde = pid.indexOf('~');
-        String suffix = tilde >= 0 ? pid.substring(tilde + 1) : null;
-        if (suffix == null || suffix.isBlank()) {
-            return "rabbitmq";
-        }
-        return suffix.startsWith("rabbitmq") ? suffix : "rabbitmq-" + suffix;
     }
 
     @Override

@@ -149,7 +149,7 @@ public class ForwardShipper implements EventShipper {
 
     ForwardShipper(Config config, Map<String, Object> props, Function<String, FormatterFactory> formatters) {
         this.config = config;
-        this.name = nameOf(config.name(), props);
+        this.name = io.sluice.api.component.ComponentNames.of(config.name(), props, "forward");
         this.format = config.format().strip();
         this.formatterOptions = new FormatterOptions(config.template().isEmpty() ? null : config.template(),
                 ZoneId.systemDefault());
@@ -205,19 +205,6 @@ public class ForwardShipper implements EventShipper {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("TLS: " + e.getMessage(), e);
         }
-    }
-
-    static String nameOf(String configured, Map<String, Object> props) {
-        if (!configured.isBlank()) {
-            return configured.strip();
-        }
-        String pid = String.valueOf(props.getOrDefault("service.pid", ""));
-        int tilde = pid.indexOf('~');
-        String suffix = tilde >= 0 ? pid.substring(tilde + 1) : null;
-        if (suffix == null || suffix.isBlank()) {
-            return "forward";
-        }
-        return suffix.startsWith("forward") ? suffix : "forward-" + suffix;
     }
 
     @Override
