@@ -78,9 +78,9 @@ public class RabbitMqShipper implements EventShipper {
         @AttributeDefinition(description = "Declare the exchange (durable) at connect; false: it must exist.")
         boolean declareExchange() default true;
 
-        @AttributeDefinition(description = "Routing key template: ${host} ${app_name} ${procid} ${msgid} ${severity} "
-                + "${facility} ${field:NAME}; '.' '*' '#' and spaces in values become '_', a missing value '-'.")
-        String routingKey() default "${host}.${app_name}.${severity}";
+        @AttributeDefinition(description = "Routing key template: $HOST $APP_NAME $PROCID $MSGID $SEVERITY $FACILITY "
+                + "$FIELD:name ($$ for a $); '.' '*' '#' and spaces in values become '_', a missing value '-'.")
+        String routingKey() default "$HOST.$APP_NAME.$SEVERITY";
 
         @AttributeDefinition(description = "Message body format: json, rfc5424, rfc3164, rsyslog-file or template.")
         String format() default "json";

@@ -8,14 +8,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A routing key template: text with {@code ${host} ${app_name} ${procid} ${msgid} ${severity}
- * ${facility}} (severity and facility as syslog keywords: err, local0) and {@code ${field:NAME}} (a
- * custom field). A value is made safe for a topic key:
- * {@code .} (the word separator), {@code *}, {@code #} and white space become {@code _}; a missing
- * value is {@code -}. Checked when the shipper starts: an unknown variable is an error.
+ * A routing key template, written as the file shipper's paths are: {@code $HOST.$APP_NAME.$SEVERITY}.
+ * Variables ({@code $NAME} or {@code ${NAME}}): {@code HOST} (or {@code SOURCE}), {@code APP_NAME},
+ * {@code PROCID}, {@code MSGID}, {@code SEVERITY}, {@code FACILITY} (syslog keywords: err, local0),
+ * and {@code $FIELD:name} for a custom field (its name: letters, digits, {@code _ -}); {@code $$} is
+ * a literal {@code $}. (No {@code ${...}} in a .cfg file: Karaf replaces those with its own
+ * properties when it reads the file.) A value is made safe for a topic key: {@code .} (the word
+ * separator), {@code *}, {@code #} and white space become {@code _}; a missing value is {@code -}.
+ * Checked when the shipper starts: an unknown variable is an error.
  */
 final class RoutingKey {
-    private static final Pattern VAR = Pattern.compile("\\$\\{([a-z_]+(?::[^}]+)?)}");
+    private static final Pattern VAR = Pattern.compile("\\$(?:\\$|\\{([A-Za-z_]+(?::[A-Za-z0-9_-]+)?)}|([A-Za-z_]+(?::[A-Za-z0-9_-]+)?))");
     private static final int MAX_BYTES = 255;
 
     private record Part(String text, Function<Event, String> value) {
@@ -26,36 +29,46 @@ final class RoutingKey {
     RoutingKey(String template) {
         Matcher m = VAR.matcher(template);
         int at = 0;
+        StringBuilder text = new StringBuilder();
         while (m.find()) {
-            if (m.start() > at) {
-                parts.add(new Part(template.substring(at, m.start()), null));
-            }
-            parts.add(new Part(null, variable(m.group(1))));
+            text.append(template, at, m.start());
             at = m.end();
+            String name = m.group(1) != null ? m.group(1) : m.group(2);
+            if (name == null) { // $$
+                text.append('$');
+                continue;
+            }
+            if (text.length() > 0) {
+                parts.add(new Part(text.toString(), null));
+                text.setLength(0);
+            }
+            parts.add(new Part(null, variable(name)));
         }
-        String tail = template.substring(at);
-        if (tail.contains("${")) {
-            throw new IllegalArgumentException("routingKey: malformed ${...} in '" + template + "'");
+        text.append(template.substring(at));
+        if (text.indexOf("$") >= 0) {
+            throw new IllegalArgumentException("routingKey: a '$' that starts no variable in '" + template
+                    + "' (write $$ for a literal $)");
         }
-        if (!tail.isEmpty()) {
-            parts.add(new Part(tail, null));
+        if (text.length() > 0) {
+            parts.add(new Part(text.toString(), null));
         }
     }
 
     private static Function<Event, String> variable(String name) {
-        if (name.startsWith("field:")) {
-            String field = name.substring("field:".length());
+        String upper = name.toUpperCase(java.util.Locale.ROOT);
+        if (upper.startsWith("FIELD:")) {
+            String field = name.substring("FIELD:".length());
             return e -> e.field(field) == null ? null : String.valueOf(e.field(field));
         }
-        return switch (name) {
-            case "host" -> Event::host;
-            case "app_name" -> Event::appName;
-            case "procid" -> Event::procId;
-            case "msgid" -> Event::msgId;
-            case "severity" -> e -> e.severity() == null ? null : e.severity().keyword();
-            case "facility" -> e -> e.facility() == null ? null : e.facility().keyword();
-            default -> throw new IllegalArgumentException("routingKey: unknown variable ${" + name + "} (host, "
-                    + "app_name, procid, msgid, severity, facility, field:NAME)");
+        return switch (upper) {
+            case "HOST", "SOURCE" -> Event::host;
+            case "APP_NAME" -> Event::appName;
+            case "PROCID" -> Event::procId;
+            case "MSGID" -> Event::msgId;
+            case "SEVERITY" -> e -> e.severity() == null ? null : e.severity().keyword();
+            case "FACILITY" -> e -> e.facility() == null ? null : e.facility().keyword();
+            default -> throw new IllegalArgumentException("routingKey: unknown variable $" + name + " (HOST, "
+                    + "APP_NAME, PROCID, MSGID, SEVERITY, FACILITY, FIELD:name)");
         };
     }
 

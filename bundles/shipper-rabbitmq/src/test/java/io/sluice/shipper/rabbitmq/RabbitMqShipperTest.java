@@ -116,7 +116,7 @@ class RabbitMqShipperTest {
     void anEventNoQueueTakesIsNotASuccessAndTheBatchWaitsUntilAQueueIsBoundWithoutDuplicatingTheOthers()
             throws Exception {
         bind("audit", "sluice.nowhere", "*.audit");
-        RabbitMqShipper s = shipper(Map.of("exchange", "sluice.nowhere", "routingKey", "${app_name}.${field:kind}"));
+        RabbitMqShipper s = shipper(Map.of("exchange", "sluice.nowhere", "routingKey", "$APP_NAME.$FIELD:kind"));
         List<Event> batch = List.of(event(1).toBuilder().field("kind", "audit").build(),
                 event(2).toBuilder().field("kind", "other").build(), event(3).toBuilder().field("kind", "audit").build());
         assertThatThrownBy(() -> s.ship(batch).toCompletableFuture().get(60, TimeUnit.SECONDS))
@@ -136,7 +136,7 @@ class RabbitMqShipperTest {
 
     @Test
     void aLongValueMakesAKeyOfAtMost255BytesCutBetweenCharacters() {
-        RoutingKey k = new RoutingKey("${field:x}");
+        RoutingKey k = new RoutingKey("$FIELD:x");
         String key = k.of(event(1).toBuilder().field("x", "é".repeat(1_000_000)).build());
         assertThat(key.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
         assertThat(key).matches("é+");
@@ -176,7 +176,8 @@ class RabbitMqShipperTest {
 
     @Test
     void aBadRoutingKeyTemplateIsRefusedAtStart() {
-        assertThatThrownBy(() -> shipper(Map.of("routingKey", "${nope}"))).hasMessageContaining("unknown variable ${nope}");
-        assertThatThrownBy(() -> shipper(Map.of("routingKey", "a.${host"))).hasMessageContaining("malformed");
+        assertThatThrownBy(() -> shipper(Map.of("routingKey", "$NOPE"))).hasMessageContaining("unknown variable $NOPE");
+        assertThatThrownBy(() -> shipper(Map.of("routingKey", "a.${host"))).hasMessageContaining("starts no variable");
+        assertThat(new RoutingKey("${host}.$$.$FACILITY").of(event(1))).isEqualTo("web_1.$.local0");
     }
 }
