@@ -266,13 +266,13 @@ public class PgShipper implements EventShipper {
                 throw e;
             }
             rollback(c);
-            copyWithoutDuplicates(c, data);
+            copyWithoutDuplicates(c, data, events.size());
         }
         c.commit();
         counters.bytes.add(rows.length());
     }
 
-    private void copyWithoutDuplicates(Connection c, String data) throws SQLException {
+    private void copyWithoutDuplicates(Connection c, String data, int rows) throws SQLException {
         if (!staged.contains(c)) {
             // committed on its own: a batch rolled back later must not take the table with it
             c.setAutoCommit(true);
@@ -287,16 +287,8 @@ public class PgShipper implements EventShipper {
         try (Statement s = c.createStatement()) {
             int inserted = s.executeUpdate("INSERT INTO " + schema.events() + " (" + Rows.COLUMNS + ") SELECT "
                     + Rows.COLUMNS + " FROM pg_temp.sluice_staging ON CONFLICT DO NOTHING");
-            duplicates.add(batchSizeOf(data) - inserted);
+            duplicates.add(rows - inserted);
         }
-    }
-
-    private static long batchSizeOf(String copyData) {
-        long n = 0;
-        for (int i = copyData.indexOf('\n'); i >= 0; i = copyData.indexOf('\n', i + 1)) {
-            n++;
-        }
-        return n;
     }
 
     private static void copyIn(Connection c, String sql, String data) throws SQLException {

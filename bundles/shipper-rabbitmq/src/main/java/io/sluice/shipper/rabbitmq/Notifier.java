@@ -2,8 +2,6 @@ package io.sluice.shipper.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.sluice.api.component.ClientInfo;
 import io.sluice.api.component.ComponentState;
 import io.sluice.api.component.Counters;
@@ -80,8 +78,7 @@ public class Notifier implements SluiceComponent {
     private final Map<String, Set<String>> clients = new HashMap<>();
     private final ScheduledExecutorService timer;
     private final Counters counters = new Counters();
-    private Connection connection;
-    private Channel channel;
+    private final BrokerLink link;
     private boolean resync = true;
     private volatile ComponentState state = ComponentState.STARTING;
     private volatile String detail = "connecting";
@@ -90,6 +87,8 @@ public class Notifier implements SluiceComponent {
     public Notifier(Config config) {
         this.config = config;
         this.node = safe(config.node().isBlank() ? hostName() : config.node().strip());
+        this.link = new BrokerLink(config.uri(), "sluice notifications " + node, 5_000,
+                ch -> ch.exchangeDeclare(config.exchange(), "topic", true));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-notifications");
             t.setDaemon(true);
@@ -117,7 +116,7 @@ public class Notifier implements SluiceComponent {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        disconnect();
+        link.close();
         state = ComponentState.STOPPED;
         detail = "stopped";
     }
@@ -181,7 +180,7 @@ public class Notifier implements SluiceComponent {
             return;
         }
         try {
-            Channel ch = channel();
+            Channel ch = link.channel();
             for (Object[] m : out) {
                 ch.basicPublish(config.exchange(), (String) m[0], false, new AMQP.BasicProperties.Builder()
                         .contentType("application/json").deliveryMode(1).build(), (byte[]) m[1]);
@@ -192,7 +191,7 @@ public class Notifier implements SluiceComponent {
             detail = "node " + node + " to exchange " + config.exchange();
         } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             counters.failed.add(out.size());
-            disconnect();
+            link.close();
             resync = true;
             if (state != ComponentState.DEGRADED) {
                 LOG.warn("Notifications of node {}: cannot publish ({}); dropped until the broker is back, then "
@@ -230,38 +229,6 @@ public class Notifier implements SluiceComponent {
         StringBuilder b = new StringBuilder();
         Json.write(b, m);
         return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private Channel channel() throws IOException, java.util.concurrent.TimeoutException {
-        if (channel != null && channel.isOpen()) {
-            return channel;
-        }
-        disconnect();
-        ConnectionFactory f = new ConnectionFactory();
-        try {
-            f.setUri(config.uri());
-        } catch (Exception e) {
-            throw new IOException("bad broker URI: " + e.getMessage(), e);
-        }
-        f.setConnectionTimeout(5_000);
-        f.setAutomaticRecoveryEnabled(false);
-        connection = f.newConnection("sluice notifications " + node);
-        channel = connection.createChannel();
-        channel.exchangeDeclare(config.exchange(), "topic", true);
-        return channel;
-    }
-
-    private void disconnect() {
-        Connection c = connection;
-        connection = null;
-        channel = null;
-        if (c != null) {
-            try {
-                c.abort(2000);
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
-        }
     }
 
     /** A routing key word: no '.', '*', '#' or space. */

@@ -2,8 +2,6 @@ package io.sluice.shipper.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import io.sluice.api.Event;
 import io.sluice.api.codec.EventFormatter;
 import io.sluice.api.codec.FormatterFactory;
@@ -106,8 +104,7 @@ public class RabbitMqShipper implements EventShipper {
     private final Counters counters = new Counters();
     private final ExecutorService worker;
     private volatile EventFormatter formatter;
-    private Connection connection;
-    private Channel channel;
+    private final BrokerLink link;
     private final AtomicReference<String> returned = new AtomicReference<>();
     private final AtomicInteger returns = new AtomicInteger();
     private final java.util.Set<String> returnedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -131,6 +128,20 @@ public class RabbitMqShipper implements EventShipper {
         this.name = io.sluice.api.component.ComponentNames.of(config.name(), props, "rabbitmq");
         this.routingKey = new RoutingKey(config.routingKey());
         this.formatters = formatters;
+        this.link = new BrokerLink(config.uri(), "sluice " + name, 10_000, ch -> {
+            ch.confirmSelect();
+            ch.addReturnListener(r -> {
+                returns.incrementAndGet();
+                if (r.getProperties() != null && r.getProperties().getMessageId() != null) {
+                    returnedIds.add(r.getProperties().getMessageId());
+                }
+                returned.compareAndSet(null, "routing key '" + r.getRoutingKey() + "' (" + r.getReplyCode() + " "
+                        + r.getReplyText() + ")");
+            });
+            if (config.declareExchange()) {
+                ch.exchangeDeclare(config.exchange(), config.exchangeType(), true);
+            }
+        });
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sluice-rabbitmq-" + name);
             t.setDaemon(true);
@@ -149,7 +160,7 @@ public class RabbitMqShipper implements EventShipper {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        disconnect();
+        link.close();
         state = ComponentState.STOPPED;
         detail = "stopped";
     }
@@ -180,7 +191,7 @@ public class RabbitMqShipper implements EventShipper {
         }
         try {
             EventFormatter f = formatter();
-            Channel ch = channel();
+            Channel ch = link.channel();
             returns.set(0);
             returned.set(null);
             returnedIds.clear();
@@ -219,7 +230,7 @@ public class RabbitMqShipper implements EventShipper {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             counters.failed.add(events.size());
-            disconnect();
+            link.close();
             throw new CompletionException(e);
         } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             counters.failed.add(events.size());
@@ -227,7 +238,7 @@ public class RabbitMqShipper implements EventShipper {
             if (!unroutable) {
                 // confirms lost with the connection: what was routed is not known, all goes again
                 alreadyRouted.clear();
-                disconnect();
+                link.close();
             }
             backoffMs = Math.min(config.maxBackoffMillis(), Math.max(100, backoffMs * 2));
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -250,49 +261,6 @@ public class RabbitMqShipper implements EventShipper {
             formatter = f;
         }
         return f;
-    }
-
-    private Channel channel() throws IOException, java.util.concurrent.TimeoutException {
-        if (channel != null && channel.isOpen()) {
-            return channel;
-        }
-        disconnect();
-        ConnectionFactory factory = new ConnectionFactory();
-        try {
-            factory.setUri(config.uri());
-        } catch (Exception e) {
-            throw new IOException("bad broker URI: " + e.getMessage(), e);
-        }
-        factory.setConnectionTimeout(10_000);
-        factory.setAutomaticRecoveryEnabled(false); // a new connection per attempt, after the back-off
-        connection = factory.newConnection("sluice " + name);
-        channel = connection.createChannel();
-        channel.confirmSelect();
-        channel.addReturnListener(r -> {
-            returns.incrementAndGet();
-            if (r.getProperties() != null && r.getProperties().getMessageId() != null) {
-                returnedIds.add(r.getProperties().getMessageId());
-            }
-            returned.compareAndSet(null, "routing key '" + r.getRoutingKey() + "' (" + r.getReplyCode() + " "
-                    + r.getReplyText() + ")");
-        });
-        if (config.declareExchange()) {
-            channel.exchangeDeclare(config.exchange(), config.exchangeType(), true);
-        }
-        return channel;
-    }
-
-    private void disconnect() {
-        Connection c = connection;
-        connection = null;
-        channel = null;
-        if (c != null) {
-            try {
-                c.abort(2000);
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
-        }
     }
 
     private String host() {
