@@ -287,6 +287,49 @@ EOF
   log "rsyslog omrelp relay pid $RELAY_PID: imtcp 127.0.0.1:$inport -> relp $rhost:$rport"
 }
 
+# rabbitmq_start DIR PORT: a RabbitMQ of the run's own (Debian's rabbitmq-server): its own node name,
+# epmd, AMQP and distribution ports on loopback, data under DIR, no plugin; as root it runs as the
+# rabbitmq user. Sets RABBITMQ_PID (tracked); rabbitmq_stop stops it and its epmd.
+rabbitmq_start() {
+  local dir=$1 port=$2 epmd_port dist_port i ports
+  [[ -n $dir && -n $port ]] || die "rabbitmq_start DIR PORT"
+  [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || die "rabbitmq-server missing (apt-get install rabbitmq-server)"
+  mapfile -t ports < <(pick_ports 2); epmd_port=${ports[0]} dist_port=${ports[1]}
+  mkdir -p "$dir"; echo '[].' > "$dir/enabled_plugins"
+  RABBITMQ_NODE=bench$$x$port@localhost
+  {
+    echo "export HOME=$dir RABBITMQ_NODENAME=$RABBITMQ_NODE RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$port"
+    echo "export RABBITMQ_DIST_PORT=$dist_port ERL_EPMD_PORT=$epmd_port ERL_EPMD_ADDRESS=127.0.0.1"
+    echo "export RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins"
+    echo "export RABBITMQ_PID_FILE=$dir/broker.pid RABBITMQ_CONFIG_FILE=$dir/none RABBITMQ_ADVANCED_CONFIG_FILE=$dir/none-advanced.config"
+    echo "export RABBITMQ_CONF_ENV_FILE=$dir/none-env"
+  } > "$dir/env.sh"
+  RABBITMQ_AS=()
+  if (( EUID == 0 )); then chown -R rabbitmq:rabbitmq "$dir"; chmod 755 "$(dirname "$dir")"; RABBITMQ_AS=(runuser -u rabbitmq --); fi
+  RABBITMQ_ENV=$dir/env.sh
+  "${RABBITMQ_AS[@]}" /bin/sh -c ". '$RABBITMQ_ENV'; exec epmd -address 127.0.0.1 -port $epmd_port" >"$WORK/epmd.log" 2>&1 &
+  RABBITMQ_EPMD_PID=$!; bg_track "$RABBITMQ_EPMD_PID"
+  "${RABBITMQ_AS[@]}" /bin/sh -c ". '$RABBITMQ_ENV'; exec /usr/lib/rabbitmq/bin/rabbitmq-server" >"$WORK/rabbitmq.log" 2>&1 &
+  RABBITMQ_PID=$!; bg_track "$RABBITMQ_PID"
+  wait_listen tcp "$port" 90 "$RABBITMQ_PID" || { tail -20 "$WORK/rabbitmq.log" >&2; die "RabbitMQ did not listen on $port"; }
+  for i in $(seq 100); do rabbitmq_ctl await_startup >/dev/null 2>&1 && break; sleep 0.3; done
+  log "RabbitMQ $RABBITMQ_NODE on 127.0.0.1:$port (pid $RABBITMQ_PID)"
+}
+rabbitmq_ctl() {
+  "${RABBITMQ_AS[@]}" /bin/sh -c ". '$RABBITMQ_ENV'; exec /usr/lib/rabbitmq/bin/rabbitmqctl -n $RABBITMQ_NODE \"\$@\"" rabbitmqctl "$@"
+}
+# rabbitmq_stop: the broker (rabbitmqctl stop, then its process tree by PID) and its epmd; idempotent
+rabbitmq_stop() {
+  if [[ -n ${RABBITMQ_PID:-} ]]; then
+    rabbitmq_ctl stop >/dev/null 2>&1 || true
+    pkill -KILL -P "$RABBITMQ_PID" 2>/dev/null || true
+    stop_pid "$RABBITMQ_PID" 10
+    RABBITMQ_PID=""
+  fi
+  if [[ -n ${RABBITMQ_EPMD_PID:-} ]]; then stop_pid "$RABBITMQ_EPMD_PID" 5; RABBITMQ_EPMD_PID=""; fi
+  return 0
+}
+
 # sluice_stop: java first (graceful SIGTERM = Karaf shutdown), then the script; idempotent
 sluice_stop() {
   if [[ -n ${JAVA_PID:-} ]]; then stop_pid "$JAVA_PID" 30; fi

@@ -11,6 +11,8 @@
 #   --size B      bytes per message (default 200)
 #   --heap SIZE   Sluice's heap (default 1024m)
 #   --no-fts      Sluice without the full-text index on the message (fullTextIndex = false)
+#   --rabbitmq    Sluice with its bus over a RabbitMQ of the run's own (quorum queues, confirms)
+#                 instead of the embedded journal
 #   --tag TEXT    copied into the RESULT line
 #
 # What it measures: the rows in PostgreSQL, counted every 0.25 s, from the first row to the last
@@ -25,11 +27,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$HERE/lib.sh"
 
-usage() { sed -n '2,22p' "$0" >&2; exit 2; }
+usage() { sed -n '2,24p' "$0" >&2; exit 2; }
 SERVER=${1:-}
 [[ $SERVER == sluice || $SERVER == rsyslog ]] || usage
 shift
-COUNT=500000 SIZE=200 HEAP=1024m TAG=none WINDOW=1024 FTS=true
+COUNT=500000 SIZE=200 HEAP=1024m TAG=none WINDOW=1024 FTS=true RABBIT=false
 while (( $# )); do
   case $1 in
     --count) COUNT=$2; shift ;;
@@ -37,6 +39,7 @@ while (( $# )); do
     --heap) HEAP=$2; shift ;;
     --tag) TAG=$2; shift ;;
     --no-fts) FTS=false ;;
+    --rabbitmq) RABBIT=true ;;
     -h|--help) usage ;;
     *) die "unknown option $1" ;;
   esac
@@ -58,6 +61,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   sluice_stop || true
+  rabbitmq_stop || true
   bg_stop_all || true
   pg_stop
   if [[ ${KEEP_WORK:-0} == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
@@ -67,8 +71,8 @@ trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
 # ------------------------------------------------------------------ PostgreSQL of this run
-mapfile -t PORTS < <(pick_ports 7)
-RELP_PORT=${PORTS[0]} TCP_PORT=${PORTS[1]} UDP_PORT=${PORTS[2]} SSH_PORT=${PORTS[3]} RMI_REG_PORT=${PORTS[4]} RMI_SRV_PORT=${PORTS[5]} PG_PORT=${PORTS[6]}
+mapfile -t PORTS < <(pick_ports 8)
+RELP_PORT=${PORTS[0]} TCP_PORT=${PORTS[1]} UDP_PORT=${PORTS[2]} SSH_PORT=${PORTS[3]} RMI_REG_PORT=${PORTS[4]} RMI_SRV_PORT=${PORTS[5]} PG_PORT=${PORTS[6]} AMQP_PORT=${PORTS[7]}
 mkdir -p "$WORK/pg"; (( EUID == 0 )) && chown postgres:postgres "$WORK/pg"
 as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U sluice --auth=trust -E UTF8 --no-locale >"$WORK/initdb.log" 2>&1 \
   || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
@@ -111,6 +115,14 @@ if [[ $SERVER == sluice ]]; then
   set_cfg "$cfg" batchSize "${PG_BATCH:-5000}"
   set_cfg "$cfg" retentionDays 0                                # the messages carry a fixed 2026-12-03 date
   set_cfg "$KARAF_DIR/etc/io.sluice.syslog.relp-main.cfg" window "$WINDOW"
+  if [[ $RABBIT == true ]]; then
+    rabbitmq_start "$WORK/rabbitmq" "$AMQP_PORT"
+    tcfg=$KARAF_DIR/etc/io.sluice.transport.rabbitmq.cfg
+    cp "$KARAF_DIR/etc/io.sluice.transport.rabbitmq.cfg.example" "$tcfg"
+    set_cfg "$tcfg" uri "amqp://guest:guest@127.0.0.1:$AMQP_PORT/%2F"
+    set_cfg "$tcfg" queues "ingest/filter,events/pgsql-main,unused/file-main"
+    set_cfg "$tcfg" rescue false
+  fi
   sluice_start "$HEAP" tcp "$RELP_PORT"
   SERVER_PID=$JAVA_PID
   COUNT_SQL="SELECT count(*) FROM sluice.events"; DB=sluice
@@ -170,5 +182,6 @@ RATE=$(calc "$ROWS / $WIN" 0)
 CPU_PCT=$(calc "100 * ($TK_LAST - $TK_FIRST) / $CLK_TCK / $WIN" 1)
 log "$SERVER: sent=$COUNT rows=$ROWS in ${WIN}s = ${RATE} rows/s; server cpu ${CPU_PCT}% (sender rc $SENDER_RC)"
 SCEN=pgsql-client; [[ $SERVER == sluice && $FTS == false ]] && SCEN=pgsql-client-nofts
+[[ $SERVER == sluice && $RABBIT == true ]] && SCEN=$SCEN-rabbitmq
 echo "RESULT server=$SERVER scenario=$SCEN sent=$COUNT rows=$ROWS rows_rate=$RATE window_s=$WIN" \
   "cpu_pct=$CPU_PCT sender_rc=$SENDER_RC size=$SIZE heap=$HEAP karaf_errors=${KARAF_ERRORS:-NA} tag=$TAG"

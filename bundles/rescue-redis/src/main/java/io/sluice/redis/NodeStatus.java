@@ -28,10 +28,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -50,32 +47,12 @@ import redis.clients.jedis.Transaction;
 @Component(service = SluiceComponent.class, configurationPid = "io.sluice.redis",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         property = SluiceComponent.NAME_PROPERTY + "=redis-status")
-@Designate(ocd = NodeStatus.Config.class)
+@Designate(ocd = RedisConfig.class)
 public class NodeStatus implements SluiceComponent {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStatus.class);
     private static final JsonFactory JSON = new JsonFactory();
 
-    @ObjectClassDefinition(name = "Sluice Redis", description = "Redis for Sluice: the live status of the node.")
-    public @interface Config {
-        @AttributeDefinition(description = "Redis URI: redis://[:password@]host:port/db (rediss:// for TLS).",
-                type = AttributeType.PASSWORD)
-        String uri() default "redis://127.0.0.1:6379/0";
-
-        @AttributeDefinition(description = "This node's name in the cluster; empty: the host name.")
-        String node() default "";
-
-        @AttributeDefinition(description = "Prefix of Sluice's keys.")
-        String prefix() default "sluice";
-
-        @AttributeDefinition(description = "Seconds between two writes of the status.", min = "1")
-        int intervalSeconds() default 5;
-
-        @AttributeDefinition(description = "Seconds after which a node's status expires unless written again.",
-                min = "2")
-        int ttlSeconds() default 15;
-    }
-
-    private final Config config;
+    private final RedisConfig config;
     private final String node;
     private final String key;
     private final Clock clock;
@@ -87,11 +64,11 @@ public class NodeStatus implements SluiceComponent {
     private volatile String detail = "connecting";
 
     @Activate
-    public NodeStatus(Config config) {
+    public NodeStatus(RedisConfig config) {
         this(config, Clock.systemUTC());
     }
 
-    NodeStatus(Config config, Clock clock) {
+    NodeStatus(RedisConfig config, Clock clock) {
         if (config.ttlSeconds() <= config.intervalSeconds()) {
             throw new IllegalArgumentException("ttlSeconds (" + config.ttlSeconds() + ") must be longer than "
                     + "intervalSeconds (" + config.intervalSeconds() + ")");

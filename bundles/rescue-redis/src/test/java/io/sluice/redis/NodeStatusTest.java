@@ -45,7 +45,7 @@ class NodeStatusTest {
 
     private static NodeStatus status(String node, int interval, int ttl) {
         return new NodeStatus(Converters.standardConverter().convert(Map.of("uri", redis.uri(), "node", node,
-                "intervalSeconds", interval, "ttlSeconds", ttl)).to(NodeStatus.Config.class));
+                "intervalSeconds", interval, "ttlSeconds", ttl)).to(RedisConfig.class));
     }
 
     static class FakeReceiver implements Receiver {

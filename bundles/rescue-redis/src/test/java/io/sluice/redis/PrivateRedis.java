@@ -17,6 +17,7 @@ public final class PrivateRedis implements AutoCloseable {
     public final int port;
     private final Path dir;
     private Process server;
+    private boolean aof;
 
     private PrivateRedis(Path dir, int port) {
         this.dir = dir;
@@ -24,11 +25,20 @@ public final class PrivateRedis implements AutoCloseable {
     }
 
     public static PrivateRedis start(Path dir) throws Exception {
+        return start(dir, false);
+    }
+
+    /**
+     * With {@code aof}, the server keeps an append-only file and fsyncs it before every answer
+     * (appendonly yes, appendfsync always): what the rescue queue requires by default.
+     */
+    public static PrivateRedis start(Path dir, boolean aof) throws Exception {
         Files.createDirectories(dir);
         PrivateRedis r;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             r = new PrivateRedis(dir, s.getLocalPort());
         }
+        r.aof = aof;
         r.startServer();
         return r;
     }
@@ -39,7 +49,7 @@ public final class PrivateRedis implements AutoCloseable {
 
     public void startServer() throws Exception {
         server = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no"))
+                "--dir", dir.toString(), "--save", "", "--appendonly", aof ? "yes" : "no", "--appendfsync", "always", "--daemonize", "no"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log")
                         .toFile())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

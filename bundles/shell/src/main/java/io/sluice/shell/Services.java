@@ -1,7 +1,6 @@
 package io.sluice.shell;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -14,7 +13,9 @@ final class Services {
 
     static <T> List<T> all(BundleContext context, Class<T> type, String filter) {
         try {
-            Collection<ServiceReference<T>> refs = context.getServiceReferences(type, filter);
+            // Highest ranking first: with the RabbitMQ transport configured, its bus outranks the journal.
+            List<ServiceReference<T>> refs = new ArrayList<>(context.getServiceReferences(type, filter));
+            refs.sort(java.util.Collections.reverseOrder());
             List<T> out = new ArrayList<>(refs.size());
             for (ServiceReference<T> r : refs) {
                 T s = context.getService(r);

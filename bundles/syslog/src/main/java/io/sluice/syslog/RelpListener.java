@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -56,6 +57,12 @@ public class RelpListener extends Listener {
         @AttributeDefinition(description = "Frames a session may have unanswered; reading from it pauses beyond.",
                 min = "1")
         int window() default 128;
+
+        @AttributeDefinition(description = "When the bus cannot store events (the RabbitMQ broker and the Redis rescue "
+                + "queue both down) for this many milliseconds, answer the frames waiting, and new ones, 500 with the "
+                + "reason, until it can again: the sender keeps them and sends them again. A full journal never "
+                + "causes this (senders are held back instead). 0: never, sessions hold their frames.", min = "0")
+        long refuseWhenUnavailableMillis() default 10_000;
 
         @AttributeDefinition(description = "Take the lz4 command (a group of messages in one LZ4 block).")
         boolean lz4() default true;
@@ -152,7 +159,7 @@ public class RelpListener extends Listener {
     private volatile RelpOptions options;
 
     @Activate
-    public RelpListener(@Reference EventBus bus, @Reference Transports transports, BundleContext context,
+    public RelpListener(@Reference(policyOption = ReferencePolicyOption.GREEDY) EventBus bus, @Reference Transports transports, BundleContext context,
             Config config, Map<String, Object> props) {
         this(bus, transports, new ServiceParsers(context), context.getBundle().getVersion().toString(), config, props);
     }
@@ -175,7 +182,8 @@ public class RelpListener extends Listener {
     }
 
     private Settings settings(Config c, Map<String, Object> props) {
-        options = new RelpOptions(c.maxDataBytes(), c.window(), c.lz4(), c.maxLz4Bytes(), c.maxLz4Ratio(), software);
+        options = new RelpOptions(c.maxDataBytes(), c.window(), c.lz4(), c.maxLz4Bytes(), c.maxLz4Ratio(), software,
+                c.refuseWhenUnavailableMillis());
         return new Settings(nameOf(c.name(), "relp", props, c.port()), c.bindAddress().strip(), c.port(), null,
                 c.format().strip(), Framing.AUTO, c.maxDataBytes(), c.maxConnections(), c.idleTimeoutSeconds(),
                 c.maxReadBytesPerSecond(), c.maxBatchEvents(), c.maxPendingEvents(), c.maxListenerPendingEvents(),

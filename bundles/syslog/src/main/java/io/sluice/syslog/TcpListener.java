@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -132,7 +133,7 @@ public class TcpListener extends Listener {
     }
 
     @Activate
-    public TcpListener(@Reference EventBus bus, @Reference Transports transports, BundleContext context, Config config,
+    public TcpListener(@Reference(policyOption = ReferencePolicyOption.GREEDY) EventBus bus, @Reference Transports transports, BundleContext context, Config config,
             Map<String, Object> props) {
         this(bus, transports, new ServiceParsers(context), config, props);
     }

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -95,7 +96,7 @@ public class UdpListener extends Listener {
     }
 
     @Activate
-    public UdpListener(@Reference EventBus bus, @Reference Transports transports, BundleContext context, Config config,
+    public UdpListener(@Reference(policyOption = ReferencePolicyOption.GREEDY) EventBus bus, @Reference Transports transports, BundleContext context, Config config,
             Map<String, Object> props) {
         this(bus, transports, new ServiceParsers(context), config, props);
     }

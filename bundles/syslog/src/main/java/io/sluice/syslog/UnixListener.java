@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -114,7 +115,7 @@ public class UnixListener extends Listener {
 
 
     @Activate
-    public UnixListener(@Reference EventBus bus, @Reference Transports transports, BundleContext context,
+    public UnixListener(@Reference(policyOption = ReferencePolicyOption.GREEDY) EventBus bus, @Reference Transports transports, BundleContext context,
             Config config, Map<String, Object> props) {
         this(bus, transports, new ServiceParsers(context), config, props);
     }

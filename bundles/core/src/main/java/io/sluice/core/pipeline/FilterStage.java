@@ -70,6 +70,11 @@ public class FilterStage implements SluiceComponent {
                 + "(comma-separated), e.g. ingest-web=web. A listener with stream = ingest-web in its .cfg then has its "
                 + "events filtered by etc/sluice/filters/web.filter; the result goes to events like the rest.")
         String[] bindings() default {};
+
+        @AttributeDefinition(description = "Run the filter stage on this node. false: it consumes nothing (a node of "
+                + "receivers only, or of shippers only, with the RabbitMQ transport); the input streams wait in the bus "
+                + "for the nodes that filter them.")
+        boolean enabled() default true;
     }
 
     /** One input stream and the chain run over its events (empty: none). */
@@ -95,7 +100,7 @@ public class FilterStage implements SluiceComponent {
     private volatile String detail = "starting";
 
     @Activate
-    public FilterStage(@Reference EventBus bus, Config config) {
+    public FilterStage(@Reference(policyOption = ReferencePolicyOption.GREEDY) EventBus bus, Config config) {
         this.bus = bus;
         this.bindings = bindings(config);
         this.threads = config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors();
@@ -106,6 +111,11 @@ public class FilterStage implements SluiceComponent {
             t.setDaemon(true);
             return t;
         });
+        if (!config.enabled()) {
+            state = ComponentState.STOPPED;
+            detail = "disabled on this node (enabled = false in io.sluice.core.filter.cfg)";
+            return;
+        }
         for (Binding b : bindings) {
             for (int i = 0; i < config.workers(); i++) {
                 members.add(bus.subscribe(b.input(), GROUP, config.batchSize(), batch -> process(batch, b)));

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ public class ShipperManager {
     private final Map<EventShipper, List<Subscription>> subscriptions = new ConcurrentHashMap<>();
 
     @Activate
-    public ShipperManager(@Reference EventBus bus) {
+    public ShipperManager(@Reference(policyOption = ReferencePolicyOption.GREEDY) EventBus bus) {
         this.bus = bus;
     }
 

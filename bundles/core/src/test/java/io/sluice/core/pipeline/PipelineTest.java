@@ -75,6 +75,27 @@ class PipelineTest {
     }
 
     @Test
+    void aDisabledFilterStageLeavesIngestToTheNodesThatFilterIt() throws Exception {
+        filter.stop();
+        filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("enabled", "false"))
+                .to(FilterStage.Config.class));
+        RecordingShipper a = new RecordingShipper("file-a");
+        shippers.addShipper(a);
+        bus.publish(EventBus.INGEST, numbered(0, 100)).toCompletableFuture().get();
+        assertThat(filter.state()).isEqualTo(ComponentState.STOPPED);
+        assertThat(filter.stateDetail()).contains("disabled on this node");
+        assertThat(bus.stats(EventBus.INGEST).lag("filter")).as("nobody on this node consumes ingest").isEqualTo(100);
+        // Another node's stage (here: one enabled) then takes them all.
+        FilterStage other = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "1"))
+                .to(FilterStage.Config.class));
+        try {
+            await().until(() -> a.messages.size() == 100);
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
     void droppedEventsAreAcknowledgedAndCountedAndAnUnavailableChainHoldsItsEventsUntilItRuns() throws Exception {
         filter.stop();
         filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("workers", "2", "chain", "main",

@@ -64,6 +64,10 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
     /** After {@code close} or a violation: nothing more is read, what is pending is answered, then close. */
     private boolean closing;
     private boolean abandoned;
+    /** The bus failed for longer than refuseAfterMillis: frames are answered 500 until it has capacity again. */
+    private boolean refusing;
+    private String refusal;
+    private io.netty.util.concurrent.ScheduledFuture<?> refuseCheck;
 
     /** An unanswered frame: answered once its {@code events} are durable and every earlier frame is. */
     private static final class Answer {
@@ -97,6 +101,11 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         peerHost = p.host();
         client = clients.connected(p.label(), p.localPort(), protocol);
         batcher = new Batcher(ctx.executor(), ingest, maxBatch, maxPending, accepting -> updateRead(), this::durable);
+        if (options.refuseAfterMillis() > 0) {
+            long every = Math.max(10, Math.min(1_000, options.refuseAfterMillis() / 4));
+            refuseCheck = ctx.executor().scheduleAtFixedRate(this::checkRefuse, every, every,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         io.sluice.syslog.ingest.Packing packing = ingest.packing();
         // a line held in an open message is answered once the message holding it is durable
         packer = packing == null ? null : new io.sluice.syslog.ingest.Packer(packing, ingest, batcher, ctx.executor(),
@@ -196,7 +205,57 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         queue(new Answer(f.txnr(), 0, OK + "\n" + RelpOffers.format(ours), false));
     }
 
+    /**
+     * The bus has failed (not: been full) for longer than refuseAfterMillis and still has no capacity
+     * (a broker and its rescue queue both down): every frame waiting for its answer is answered 500
+     * with the reason, and so is every new one until the bus can take events again. The sender keeps
+     * them and sends them again: nothing is acknowledged that is not durable.
+     */
+    private void checkRefuse() {
+        if (abandoned || closing || refusing || batcher.failingForMillis() < options.refuseAfterMillis()
+                || ingest.bus().hasCapacity(ingest.stream())) {
+            return;
+        }
+        Throwable why = batcher.lastError();
+        refusal = "500 not taken now: " + (why == null ? "the bus is unavailable"
+                : why.getMessage() == null ? why.toString() : why.getMessage().replace('\n', ' '));
+        refusing = true;
+        if (packer != null) {
+            packer.closeAll();
+        }
+        int given = batcher.giveUp();
+        ArrayDeque<Answer> refused = new ArrayDeque<>(answers.size());
+        for (Answer a : answers) {
+            refused.add(a.events > 0 ? new Answer(a.txnr, 0, refusal, a.closeAfter) : a);
+        }
+        answers.clear();
+        answers.addAll(refused);
+        ingest.log().warn(client.peer(), "the bus cannot take events for " + options.refuseAfterMillis()
+                + " ms or more; " + given + " event(s) of the session answered 500 (the sender sends them again): "
+                + refusal);
+        answerReady();
+        updateRead();
+    }
+
+    /** Whether a new frame is answered 500 at once (the bus is still unavailable). */
+    private boolean refused(long txnr) {
+        if (!refusing) {
+            return false;
+        }
+        if (ingest.bus().hasCapacity(ingest.stream())) {
+            refusing = false;
+            ingest.log().warn(client.peer(), "the bus takes events again: frames are taken again");
+            return false;
+        }
+        ingest.counters().failed.increment();
+        queue(new Answer(txnr, 0, refusal, false));
+        return true;
+    }
+
     private void syslog(RelpFrame f) {
+        if (refused(f.txnr())) {
+            return;
+        }
         ByteBuf data = withoutTrailingNewline(f.data());
         Event e = ingest.parse(data, peerHost, client, readAt);
         if (e == null) {
@@ -213,6 +272,9 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
             ingest.counters().failed.increment();
             ingest.log().warn(client.peer(), "sent 'lz4' (txnr " + f.txnr() + ") but lz4 is off on this listener");
             queue(new Answer(f.txnr(), 0, "500 command disabled: lz4", false));
+            return;
+        }
+        if (refused(f.txnr())) {
             return;
         }
         Lz4Group group;
@@ -371,6 +433,9 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (refuseCheck != null) {
+            refuseCheck.cancel(false);
+        }
         if (batcher != null) {
             // Published even though the sender is gone; it will send these again (unanswered), a
             // duplicate at most, never a loss.

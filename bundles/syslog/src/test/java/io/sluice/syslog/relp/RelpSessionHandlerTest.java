@@ -94,6 +94,60 @@ class RelpSessionHandlerTest {
     }
 
     @Test
+    void framesAreAnswered500WithTheReasonWhileTheBusCannotStoreEventsAndTakenAgainAfter() {
+        EmbeddedChannel ch = session(new RelpOptions(4096, 128, true, 64 * 1024, 100, "sluice,test", 30));
+        send(ch, OPEN);
+        answers(ch);
+        send(ch, syslog(2, message(2)) + syslog(3, message(3)));
+        // The broker and its rescue queue are down: the publish fails and the bus has no capacity.
+        bus.capacity = false;
+        bus.published.poll().done().completeExceptionally(new java.io.IOException("RabbitMQ: connection refused; "
+                + "Redis rescue queue: unreachable"));
+        StringBuilder got = new StringBuilder();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            ch.runScheduledPendingTasks();
+            got.append(answers(ch));
+            return got.toString().contains("3 rsp");
+        });
+        // RELP answers carry at most 80 characters of text after the code
+        String refusal = "500 not taken now: RabbitMQ: connection refused; Redis rescue queue: unreachable";
+        assertThat(got.toString()).isEqualTo("2 rsp " + refusal.length() + " " + refusal + "\n3 rsp "
+                + refusal.length() + " " + refusal + "\n");
+        // A new frame while it lasts: refused at once, nothing published.
+        send(ch, syslog(4, message(4)));
+        assertThat(answers(ch)).isEqualTo("4 rsp " + refusal.length() + " " + refusal + "\n");
+        assertThat(bus.published).isEmpty();
+        // The bus can store again: the next frame is taken and answered once durable.
+        bus.capacity = true;
+        send(ch, syslog(5, message(5)));
+        assertThat(bus.published).hasSize(1);
+        durable(ch);
+        assertThat(answers(ch)).isEqualTo("5 rsp 6 200 OK\n");
+        assertThat(counters.failed.sum()).isEqualTo(3);
+    }
+
+    @Test
+    void aFullBusHoldsFramesAndNeverRefusesThem() {
+        EmbeddedChannel ch = session(new RelpOptions(4096, 128, true, 64 * 1024, 100, "sluice,test", 1));
+        send(ch, OPEN);
+        answers(ch);
+        send(ch, syslog(2, message(2)));
+        bus.capacity = false;
+        bus.published.poll().done().completeExceptionally(new io.sluice.api.bus.BusFullException("ingest", 10, 10));
+        for (int i = 0; i < 5; i++) {
+            ch.runScheduledPendingTasks();
+        }
+        assertThat(answers(ch)).isEmpty();
+        bus.capacity = true;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            ch.runScheduledPendingTasks();
+            return !bus.published.isEmpty();
+        });
+        durable(ch);
+        assertThat(answers(ch)).isEqualTo("2 rsp 6 200 OK\n");
+    }
+
+    @Test
     void openIsAnsweredWithTheServersOffers() {
         EmbeddedChannel ch = session();
         send(ch, OPEN);

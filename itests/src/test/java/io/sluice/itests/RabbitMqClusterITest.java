@@ -1,0 +1,164 @@
+package io.sluice.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.rabbitmq.client.Channel;
+import io.sluice.api.testing.DeliveryCheck;
+import io.sluice.shipper.pgsql.PrivatePostgres;
+import io.sluice.shipper.rabbitmq.PrivateRabbitMq;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Three Sluice nodes (the shipped distribution, run as processes) on one RabbitMQ of the test's own,
+ * with the example transport configuration switched on: one node receives (RELP) and filters, two
+ * nodes only ship to a PostgreSQL of the test's own, sharing one queue as competing consumers. One
+ * shipping node is killed with SIGKILL while it holds a batch it could not commit (PostgreSQL
+ * stopped); its events go back to the queue, the other node writes them: none lost, none doubled.
+ */
+public class RabbitMqClusterITest {
+    private static final int HALF = 5_000;
+    private static final String QUEUE = "sluice.events.pgsql-main";
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test(timeout = 600_000)
+    public void aReceivingNodeAndTwoShippingNodesShareTheWorkAndAKilledShipperLosesNothing() throws Exception {
+        Path work = tmp.getRoot().toPath();
+        try (PrivateRabbitMq mq = PrivateRabbitMq.start(work.resolve("rabbitmq"));
+                PrivatePostgres pg = PrivatePostgres.start(work.resolve("pg"));
+                KarafProcess receiver = KarafProcess.unpack(work.resolve("receiver"));
+                KarafProcess shipperA = KarafProcess.unpack(work.resolve("shipper-a"));
+                KarafProcess shipperB = KarafProcess.unpack(work.resolve("shipper-b"))) {
+            int relp = receiver.listenOnFreePorts(work.resolve("r.sock")).relp();
+            useRabbitMq(receiver, mq, "receiver");
+            int portA = shipperA.listenOnFreePorts(work.resolve("a.sock")).tcp();
+            int portB = shipperB.listenOnFreePorts(work.resolve("b.sock")).tcp();
+            for (KarafProcess s : List.of(shipperA, shipperB)) {
+                useRabbitMq(s, mq, s == shipperA ? "shipper-a" : "shipper-b");
+                s.setProperty("etc/io.sluice.core.filter.cfg", "enabled", "false");
+                Files.copy(s.home.resolve("etc/io.sluice.shipper.pgsql-main.cfg.example"),
+                        s.home.resolve("etc/io.sluice.shipper.pgsql-main.cfg"));
+                s.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "url", pg.url());
+                s.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "batchSize", "500");
+                s.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "maxBackoffMillis", "500");
+            }
+            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> start(shipperA, portA));
+            start(receiver, relp);
+            a.join();
+            await("shipper-a consumes " + QUEUE).atMost(Duration.ofSeconds(60)).until(() -> consumers(mq) > 0);
+            int perNode = consumers(mq);
+            start(shipperB, portB);
+            await("both shipping nodes consume " + QUEUE).atMost(Duration.ofSeconds(60))
+                    .until(() -> consumers(mq) == 2 * perNode);
+
+            DeliveryCheck check = new DeliveryCheck(2 * HALF);
+            send(receiver, work, relp, 0, HALF);
+            check.acknowledged(0, HALF); // sluice-send returned: every event answered 200
+            await("first half in PostgreSQL").atMost(Duration.ofSeconds(120)).until(() -> rows(pg) == HALF);
+
+            // PostgreSQL down: both shipping nodes take batches from the queue and cannot commit them.
+            pg.stop();
+            send(receiver, work, relp, HALF, HALF);
+            check.acknowledged(HALF, 2 * HALF);
+            await("both shipping nodes hold batches").atMost(Duration.ofSeconds(60))
+                    .until(() -> ready(mq) <= HALF - 2 * perNode * 100);
+            int readyBeforeKill = ready(mq);
+            shipperA.kill();
+            await("shipper-a's consumers are gone").atMost(Duration.ofSeconds(60))
+                    .until(() -> consumers(mq) == perNode);
+            await("the batches shipper-a held are back in the queue").atMost(Duration.ofSeconds(30))
+                    .until(() -> ready(mq) > readyBeforeKill);
+            pg.startServer();
+            await("every event in PostgreSQL").atMost(Duration.ofSeconds(180)).until(() -> rows(pg) >= 2 * HALF
+                    && ready(mq) == 0);
+
+            long total;
+            try (Connection c = pg.connect("sluice"); Statement st = c.createStatement();
+                    ResultSet r = st.executeQuery("SELECT message FROM sluice.events")) {
+                total = 0;
+                while (r.next()) {
+                    check.found(r.getString(1));
+                    total++;
+                }
+            }
+            System.out.println("RabbitMQ cluster: " + check.report() + "; rows " + total);
+            check.assertNoneLost();
+            assertEquals("no event twice in PostgreSQL: " + check.report(), 0, check.duplicates());
+            assertEquals(2 * HALF, total);
+            assertTrue("shipper-b wrote after shipper-a was killed",
+                    shipperB.logLines("PostgreSQL shipper pgsql-main: writing to .* again") >= 1);
+        }
+    }
+
+    private static void useRabbitMq(KarafProcess k, PrivateRabbitMq mq, String node) throws Exception {
+        Path example = k.home.resolve("etc/io.sluice.transport.rabbitmq.cfg.example");
+        assertTrue("the distribution ships the example", Files.exists(example));
+        Files.copy(example, k.home.resolve("etc/io.sluice.transport.rabbitmq.cfg"));
+        String cfg = "etc/io.sluice.transport.rabbitmq.cfg";
+        k.setProperty(cfg, "uri", mq.uri());
+        k.setProperty(cfg, "queues", "ingest/filter,events/pgsql-main");
+        k.setProperty(cfg, "node", node);
+        k.setProperty(cfg, "rescue", "false");
+    }
+
+    /** Starts a node and waits until its bus is the broker (the listeners move to it when it registers). */
+    private static void start(KarafProcess k, int port) {
+        try {
+            k.start(port);
+            await("the event bus of " + k.home + " on RabbitMQ").atMost(Duration.ofSeconds(90))
+                    .until(() -> k.logLines("Event bus on RabbitMQ") >= 1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int consumers(PrivateRabbitMq mq) throws Exception {
+        try (com.rabbitmq.client.Connection c = mq.factory().newConnection(); Channel ch = c.createChannel()) {
+            return ch.queueDeclarePassive(QUEUE).getConsumerCount();
+        } catch (java.io.IOException notDeclaredYet) {
+            return -1;
+        }
+    }
+
+    private static int ready(PrivateRabbitMq mq) throws Exception {
+        try (com.rabbitmq.client.Connection c = mq.factory().newConnection(); Channel ch = c.createChannel()) {
+            return ch.queueDeclarePassive(QUEUE).getMessageCount();
+        }
+    }
+
+    private static long rows(PrivatePostgres pg) {
+        try (Connection c = pg.connect("sluice"); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM sluice.events")) {
+            r.next();
+            return r.getLong(1);
+        } catch (Exception notYet) {
+            return -1;
+        }
+    }
+
+    /** Numbered messages over RELP with bin/sluice-send: returns once every one is durable (confirmed by RabbitMQ). */
+    private static void send(KarafProcess k, Path work, int port, int from, int count) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            lines.add("<13>1 2026-12-04T10:00:00Z host app - - - event " + i);
+        }
+        Path input = Files.write(work.resolve("send" + from + ".txt"), lines, StandardCharsets.UTF_8);
+        k.sluiceSend(work.resolve("send" + from + ".log"), List.of("-P", Integer.toString(port), "-f",
+                input.toString()));
+    }
+}
