@@ -287,6 +287,33 @@ EOF
   log "rsyslog omrelp relay pid $RELAY_PID: imtcp 127.0.0.1:$inport -> relp $rhost:$rport"
 }
 
+# pg_start PORT [EXTRA_POSTGRES_OPTIONS]: a PostgreSQL of the run's own (Debian's binaries, initdb
+# in $WORK/pg, trust auth for user sluice, a database sluice, loopback only, fsync on), as the
+# postgres user when root. Sets PG_BIN, PG_DATA, PSQL (an array: psql as sluice); pg_stop stops it.
+pg_start() {
+  local port=$1 extra=${2:-}
+  PG_BIN=$(ls -1d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [[ -x $PG_BIN/pg_ctl ]] || die "PostgreSQL server binaries missing (apt-get install postgresql)"
+  command -v psql >/dev/null || die "psql missing (apt-get install postgresql-client)"
+  PG_DATA=$WORK/pg/data
+  mkdir -p "$WORK/pg"; if (( EUID == 0 )); then chown postgres:postgres "$WORK/pg"; fi
+  pg_as "$PG_BIN/initdb" -D "$PG_DATA" -U sluice --auth=trust -E UTF8 --no-locale >"$WORK/initdb.log" 2>&1 \
+    || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
+  pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w -t 60 \
+    -o "-p $port -k $PG_DATA -c listen_addresses=127.0.0.1 $extra" start >/dev/null \
+    || { tail -20 "$WORK/pg/postgres.log" >&2; die "PostgreSQL did not start"; }
+  PSQL=(psql -X -q -t -A -h 127.0.0.1 -p "$port" -U sluice)
+  "${PSQL[@]}" -d postgres -c "CREATE DATABASE sluice"
+  log "PostgreSQL $("${PSQL[@]}" -d postgres -c 'SHOW server_version') on 127.0.0.1:$port (data $PG_DATA)"
+}
+pg_as() { if (( EUID == 0 )); then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_stop() {
+  if [[ -n ${PG_DATA:-} && -f $PG_DATA/postmaster.pid ]]; then
+    pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+  fi
+  return 0
+}
+
 # rabbitmq_start DIR PORT: a RabbitMQ of the run's own (Debian's rabbitmq-server): its own node name,
 # epmd, AMQP and distribution ports on loopback, data under DIR, no plugin; as root it runs as the
 # rabbitmq user. Sets RABBITMQ_PID (tracked); rabbitmq_stop stops it and its epmd.

@@ -48,15 +48,8 @@ done
 for v in COUNT SIZE; do [[ ${!v} =~ ^[0-9]+$ ]] || die "--${v,,} must be a whole number"; done
 (( COUNT >= 1000 && COUNT <= 20000000 )) || die "--count must be 1000..20000000"
 TAG=${TAG// /_}
-PG_BIN=$(ls -1d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[[ -x $PG_BIN/pg_ctl ]] || die "PostgreSQL server binaries missing (apt-get install postgresql)"
-command -v psql >/dev/null || die "psql missing (apt-get install postgresql-client)"
-
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluicepg.XXXXXX")
 chmod 755 "$WORK"
-PG_DATA=$WORK/pg/data
-as_pg() { if (( EUID == 0 )); then runuser -u postgres -- "$@"; else "$@"; fi; }
-pg_stop() { if [[ -f $PG_DATA/postmaster.pid ]]; then as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null 2>&1 || true; fi; }
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -73,15 +66,8 @@ trap 'log "interrupted"; exit 130' INT TERM
 # ------------------------------------------------------------------ PostgreSQL of this run
 mapfile -t PORTS < <(pick_ports 8)
 RELP_PORT=${PORTS[0]} TCP_PORT=${PORTS[1]} UDP_PORT=${PORTS[2]} SSH_PORT=${PORTS[3]} RMI_REG_PORT=${PORTS[4]} RMI_SRV_PORT=${PORTS[5]} PG_PORT=${PORTS[6]} AMQP_PORT=${PORTS[7]}
-mkdir -p "$WORK/pg"; (( EUID == 0 )) && chown postgres:postgres "$WORK/pg"
-as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U sluice --auth=trust -E UTF8 --no-locale >"$WORK/initdb.log" 2>&1 \
-  || { cat "$WORK/initdb.log" >&2; die "initdb failed"; }
-as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/postgres.log" -w -t 60 \
-  -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c max_wal_size=4GB" start >/dev/null \
-  || { tail -20 "$WORK/pg/postgres.log" >&2; die "PostgreSQL did not start"; }
-PSQL=(psql -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U sluice)
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE sluice" -c "CREATE DATABASE \"Syslog\""
-log "PostgreSQL $("${PSQL[@]}" -d postgres -c 'SHOW server_version') on 127.0.0.1:$PG_PORT (data $PG_DATA)"
+pg_start "$PG_PORT" "-c max_wal_size=4GB"
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE \"Syslog\""
 
 # ------------------------------------------------------------------ the sender and the messages
 mkdir -p "$WORK/sender"
@@ -129,7 +115,7 @@ if [[ $SERVER == sluice ]]; then
 else
   command -v rsyslogd >/dev/null || die "rsyslogd missing (apt-get install rsyslog rsyslog-relp)"
   [[ -f /usr/lib/x86_64-linux-gnu/rsyslog/ompgsql.so || -n $(find /usr/lib -name ompgsql.so 2>/dev/null | head -1) ]] \
-    || die "ompgsql missing (apt-get install rsyslog-pgsql)"
+    || die "ompgsql missing: apt-get install rsyslog-pgsql (first: echo rsyslog-pgsql rsyslog-pgsql/dbconfig-install boolean false | debconf-set-selections, so that it leaves the machine's PostgreSQL alone)"
   schema=/usr/share/dbconfig-common/data/rsyslog-pgsql/install/pgsql
   [[ -f $schema ]] || die "rsyslog-pgsql's schema $schema missing"
   "${PSQL[@]}" -d Syslog -f "$schema" >/dev/null

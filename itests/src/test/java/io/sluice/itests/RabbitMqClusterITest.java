@@ -105,6 +105,82 @@ public class RabbitMqClusterITest {
         }
     }
 
+    /**
+     * One node with the shipped transport and Redis configurations switched on, a RabbitMQ and a Redis
+     * (append-only file, fsync always) of the test's own. With the broker stopped, events sent over
+     * RELP are answered once Redis holds them and reach the output when the broker returns; with
+     * Redis stopped too, RELP answers 500 with the reason; none lost.
+     */
+    @Test(timeout = 600_000)
+    public void withTheBrokerStoppedEventsWaitInRedisAndWithRedisDownTooRelpAnswers500() throws Exception {
+        Path work = tmp.getRoot().toPath();
+        Path out = work.resolve("out/all.log");
+        try (PrivateRabbitMq mq = PrivateRabbitMq.start(work.resolve("rabbitmq"));
+                io.sluice.redis.PrivateRedis redis = io.sluice.redis.PrivateRedis.start(work.resolve("redis"), true);
+                KarafProcess node = KarafProcess.unpack(work.resolve("node"))) {
+            int relp = node.listenOnFreePorts(work.resolve("n.sock")).relp();
+            node.setProperty("etc/io.sluice.syslog.relp-main.cfg", "refuseWhenUnavailableMillis", "2000");
+            node.shipAllTo(out, "template");
+            useRabbitMq(node, mq, "single");
+            node.setProperty("etc/io.sluice.transport.rabbitmq.cfg", "queues", "ingest/filter,events/file-main");
+            node.setProperty("etc/io.sluice.transport.rabbitmq.cfg", "rescue", "true");
+            Files.copy(node.home.resolve("etc/io.sluice.redis.cfg.example"), node.home.resolve("etc/io.sluice.redis.cfg"));
+            node.setProperty("etc/io.sluice.redis.cfg", "uri", redis.uri());
+            start(node, relp);
+
+            DeliveryCheck check = new DeliveryCheck(3 * HALF);
+            send(node, work, relp, 0, HALF);
+            check.acknowledged(0, HALF);
+            await("first part in the output").atMost(Duration.ofSeconds(60)).until(() -> found(out).distinct() == HALF);
+
+            mq.stopApp();
+            send(node, work, relp, HALF, HALF); // answered once Redis holds them
+            check.acknowledged(HALF, 2 * HALF);
+            try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", redis.port)) {
+                assertTrue("Redis holds the events sent while the broker is down", j.llen("sluice:rescue:ingest") > 0);
+            }
+
+            redis.stopServer();
+            try {
+                send(node, work, relp, 2 * HALF, 10);
+                throw new IllegalStateException("sluice-send succeeded with the broker and Redis down");
+            } catch (AssertionError refused) {
+                assertTrue("RELP answered 500 with the reason: " + refused.getMessage() + "\nkaraf.log: "
+                        + node.logLinesMatching("rescue|RabbitMQ|bus|relp-main|refus|500"),
+                        refused.getMessage().contains("not taken now"));
+            }
+            long redisReady = node.logLines("Redis rescue queue at .*: ready");
+            redis.startServer();
+            mq.startApp();
+            await("the node uses the broker and Redis again").atMost(Duration.ofSeconds(60))
+                    .until(() -> node.logLines("Event bus on RabbitMQ") >= 2
+                            && node.logLines("Redis rescue queue at .*: ready") > redisReady);
+            send(node, work, relp, 2 * HALF, HALF);
+            check.acknowledged(2 * HALF, 3 * HALF);
+            await("every acknowledged event in the output").atMost(Duration.ofSeconds(180))
+                    .until(() -> found(out).lost(check) == 0);
+            DeliveryCheck result = found(out);
+            result.acknowledged(0, 3 * HALF);
+            System.out.println("RabbitMQ and Redis outage: " + result.report());
+            result.assertNoneLost();
+            try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", redis.port)) {
+                await("the collector emptied the rescue queue").atMost(Duration.ofSeconds(30))
+                        .until(() -> j.llen("sluice:rescue:ingest") == 0);
+            }
+        }
+    }
+
+    /** The events in the output file, numbered by their message ("event N"). */
+    private static DeliveryCheck found(Path out) throws Exception {
+        DeliveryCheck c = new DeliveryCheck(3 * HALF);
+        if (Files.exists(out)) {
+            try (var lines = Files.lines(out, StandardCharsets.UTF_8)) {
+                lines.filter(l -> !l.isBlank()).forEach(c::found);
+            }
+        }
+        return c;
+    }
+
     private static void useRabbitMq(KarafProcess k, PrivateRabbitMq mq, String node) throws Exception {
         Path example = k.home.resolve("etc/io.sluice.transport.rabbitmq.cfg.example");
         assertTrue("the distribution ships the example", Files.exists(example));

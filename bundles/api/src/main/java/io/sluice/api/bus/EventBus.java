@@ -45,6 +45,16 @@ public interface EventBus {
     boolean hasCapacity(String stream);
 
     /**
+     * Why the bus cannot store events of {@code stream} at all now, or null when it can, or is only
+     * full. Full is back-pressure (senders wait); unavailable is a failure (a broker and its rescue
+     * store both unreachable), which receivers may tell their senders about (RELP answers 500).
+     * The embedded journal is never unavailable.
+     */
+    default String unavailable(String stream) {
+        return null;
+    }
+
+    /**
      * Adds a member to consumer group {@code group} of {@code stream}. A new group starts at the
      * oldest event still retained. The bus calls {@code consumer} on its own thread with batches of
      * at most {@code maxBatch} events, and hands a member a new batch only after the previous one

@@ -65,6 +65,18 @@ public final class DeliveryCheck {
         return missing.cardinality();
     }
 
+    /** Events {@code other} says were acknowledged that this check has not found. */
+    public int lost(DeliveryCheck other) {
+        BitSet missing;
+        synchronized (other) {
+            missing = (BitSet) other.acknowledged.clone();
+        }
+        synchronized (this) {
+            missing.andNot(found);
+        }
+        return missing.cardinality();
+    }
+
     public synchronized long duplicates() {
         return duplicates;
     }

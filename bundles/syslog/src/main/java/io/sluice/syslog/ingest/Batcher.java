@@ -41,9 +41,6 @@ public final class Batcher {
     private boolean accepting = true;
     private boolean recheckScheduled;
     private boolean stopped;
-    /** When the batch in flight first failed for another reason than a full bus (nanoTime), or 0. */
-    private long failingSince;
-    private Throwable lastError;
 
     /**
      * @param onAccepting told (on the event loop) each time {@link #accepting()} changes
@@ -150,19 +147,6 @@ public final class Batcher {
     }
 
     /**
-     * How long the batch in flight has been failing for another reason than a full bus (the bus cannot
-     * store it: a broker and its rescue queue both down), in milliseconds; 0 when it is not.
-     */
-    public long failingForMillis() {
-        return failingSince == 0 ? 0 : Math.max(1, (System.nanoTime() - failingSince) / 1_000_000);
-    }
-
-    /** The last publish failure, or null. */
-    public Throwable lastError() {
-        return lastError;
-    }
-
-    /**
      * Gives up every event held (the sender was told they are not taken and sends them again) and
      * goes on taking new ones; returns how many were given up. A publish still in flight may yet
      * succeed: a duplicate at most.
@@ -175,7 +159,6 @@ public final class Batcher {
         pendingWeights = pendingWeights == null ? null : new ArrayList<>();
         inFlight = null;
         attempts = 0;
-        failingSince = 0;
         update();
         return n;
     }
@@ -243,8 +226,6 @@ public final class Batcher {
                 ingest.resumed();
             }
             attempts = 0;
-            failingSince = 0;
-            lastError = null;
             if (onDurable != null) {
                 onDurable.accept(inFlightWeight);
             }
@@ -254,10 +235,6 @@ public final class Batcher {
         } else {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             attempts++;
-            lastError = cause;
-            if (!(cause instanceof BusFullException) && failingSince == 0) {
-                failingSince = System.nanoTime();
-            }
             ingest.stalled(cause);
             // A full bus is retried as soon as it has room; a failing write backs off.
             long delay = cause instanceof BusFullException ? RECHECK_MS

@@ -66,6 +66,7 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
     private boolean abandoned;
     /** The bus failed for longer than refuseAfterMillis: frames are answered 500 until it has capacity again. */
     private boolean refusing;
+    private long unavailableSince;
     private String refusal;
     private io.netty.util.concurrent.ScheduledFuture<?> refuseCheck;
 
@@ -206,19 +207,28 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
     }
 
     /**
-     * The bus has failed (not: been full) for longer than refuseAfterMillis and still has no capacity
-     * (a broker and its rescue queue both down): every frame waiting for its answer is answered 500
-     * with the reason, and so is every new one until the bus can take events again. The sender keeps
-     * them and sends them again: nothing is acknowledged that is not durable.
+     * The bus has been unavailable ({@link io.sluice.api.bus.EventBus#unavailable}: a broker and its
+     * rescue store both down; never merely full) for refuseAfterMillis: every frame waiting for its
+     * answer is answered 500 with the reason, and so is every new one until the bus can store events
+     * again. The sender keeps them and sends them again: nothing is acknowledged that is not durable.
      */
     private void checkRefuse() {
-        if (abandoned || closing || refusing || batcher.failingForMillis() < options.refuseAfterMillis()
-                || ingest.bus().hasCapacity(ingest.stream())) {
+        if (abandoned || closing) {
             return;
         }
-        Throwable why = batcher.lastError();
-        refusal = "500 not taken now: " + (why == null ? "the bus is unavailable"
-                : why.getMessage() == null ? why.toString() : why.getMessage().replace('\n', ' '));
+        String why = ingest.bus().unavailable(ingest.stream());
+        if (why == null) {
+            unavailableSince = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (unavailableSince == 0) {
+            unavailableSince = now;
+        }
+        if (refusing || now - unavailableSince < options.refuseAfterMillis() * 1_000_000L) {
+            return;
+        }
+        refusal = "500 not taken now: " + why.replace('\n', ' ');
         refusing = true;
         if (packer != null) {
             packer.closeAll();
@@ -230,9 +240,9 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         }
         answers.clear();
         answers.addAll(refused);
-        ingest.log().warn(client.peer(), "the bus cannot take events for " + options.refuseAfterMillis()
+        ingest.log().warn(client.peer(), "the bus cannot store events for " + options.refuseAfterMillis()
                 + " ms or more; " + given + " event(s) of the session answered 500 (the sender sends them again): "
-                + refusal);
+                + why);
         answerReady();
         updateRead();
     }
@@ -242,8 +252,9 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
         if (!refusing) {
             return false;
         }
-        if (ingest.bus().hasCapacity(ingest.stream())) {
+        if (ingest.bus().unavailable(ingest.stream()) == null) {
             refusing = false;
+            unavailableSince = 0;
             ingest.log().warn(client.peer(), "the bus takes events again: frames are taken again");
             return false;
         }
@@ -425,7 +436,8 @@ public final class RelpSessionHandler extends ChannelInboundHandlerAdapter imple
             packer.closeAll();
             batcher.flush();
         }
-        boolean read = !closing && batcher.accepting() && answers.size() < options.window();
+        // While refusing, frames are read to be answered 500 at once (not held in the socket).
+        boolean read = !closing && (refusing || batcher.accepting()) && answers.size() < options.window();
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }

@@ -20,6 +20,8 @@ public final class HeldBus implements EventBus {
 
     public final ConcurrentLinkedQueue<Published> published = new ConcurrentLinkedQueue<>();
     public volatile boolean capacity = true;
+    /** What {@link #unavailable} says; null: available. */
+    public volatile String unavailable;
 
     @Override
     public CompletionStage<Void> publish(String stream, List<Event> events) {
@@ -42,6 +44,11 @@ public final class HeldBus implements EventBus {
     @Override
     public boolean hasCapacity(String stream) {
         return capacity;
+    }
+
+    @Override
+    public String unavailable(String stream) {
+        return unavailable;
     }
 
     @Override

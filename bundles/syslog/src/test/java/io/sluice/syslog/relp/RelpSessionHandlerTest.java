@@ -99,8 +99,9 @@ class RelpSessionHandlerTest {
         send(ch, OPEN);
         answers(ch);
         send(ch, syslog(2, message(2)) + syslog(3, message(3)));
-        // The broker and its rescue queue are down: the publish fails and the bus has no capacity.
+        // The broker and its rescue queue are down: the publish fails and the bus says it cannot store.
         bus.capacity = false;
+        bus.unavailable = "RabbitMQ: connection refused; Redis rescue queue: unreachable";
         bus.published.poll().done().completeExceptionally(new java.io.IOException("RabbitMQ: connection refused; "
                 + "Redis rescue queue: unreachable"));
         StringBuilder got = new StringBuilder();
@@ -119,11 +120,36 @@ class RelpSessionHandlerTest {
         assertThat(bus.published).isEmpty();
         // The bus can store again: the next frame is taken and answered once durable.
         bus.capacity = true;
+        bus.unavailable = null;
         send(ch, syslog(5, message(5)));
         assertThat(bus.published).hasSize(1);
         durable(ch);
         assertThat(answers(ch)).isEqualTo("5 rsp 6 200 OK\n");
         assertThat(counters.failed.sum()).isEqualTo(3);
+    }
+
+    @Test
+    void framesWhosePublishNeverCompletesAreRefusedWhileTheBusIsUnavailable() {
+        EmbeddedChannel ch = session(new RelpOptions(4096, 128, true, 64 * 1024, 100, "sluice,test", 30));
+        send(ch, OPEN);
+        answers(ch);
+        // Unavailable when the frame arrives, and its publish never completes (neither way): the
+        // session does not wait for the publish to fail, it refuses once the bus said so long enough.
+        bus.capacity = false;
+        bus.unavailable = "RabbitMQ: connection refused; Redis rescue queue: unreachable";
+        send(ch, syslog(2, message(2)));
+        StringBuilder got = new StringBuilder();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            ch.runScheduledPendingTasks();
+            got.append(answers(ch));
+            return got.toString().contains("2 rsp");
+        });
+        assertThat(got.toString()).contains("2 rsp").contains("500 not taken now: RabbitMQ: connection refused");
+        // Reading goes on though the bus has no capacity: new frames are read to be refused, not left
+        // unread in the socket (where the sender would wait for an answer that never comes).
+        assertThat(ch.config().isAutoRead()).isTrue();
+        send(ch, syslog(3, message(3)));
+        assertThat(answers(ch)).contains("3 rsp").contains("500 not taken now");
     }
 
     @Test

@@ -7,7 +7,6 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.sluice.api.Event;
-import io.sluice.api.EventBinary;
 import io.sluice.api.bus.Batch;
 import io.sluice.api.bus.BatchConsumer;
 import io.sluice.api.bus.Subscription;
@@ -26,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One member of a consumer group: a channel consuming the group's queue with manual acks and a
- * prefetch, which gathers deliveries into batches of at most {@code maxBatch} (waiting at most the
- * linger time for a batch to fill) and hands them, one at a time, to the consumer on its own thread.
+ * prefetch, which gathers the events of its deliveries (each message carries several, see
+ * {@link Packed}) into batches of at most {@code maxBatch} (waiting at most the linger time for a
+ * batch to fill) and hands them, one at a time, to the consumer on its own thread. A message that
+ * does not fit whole is split across batches and acked with the batch that completes it.
  *
  * <ul>
  * <li>{@link Batch#ack()} acks the batch's deliveries on the broker (one multiple ack).</li>
@@ -62,8 +63,12 @@ final class GroupMember implements Subscription {
     /** Guarded by this. */
     private Channel channel;
     private long generation;
-    private final List<Envelope> buffered = new ArrayList<>();
-    private final List<Event> bufferedEvents = new ArrayList<>();
+    /** Deliveries not yet handed over in full, in order; the first may be partly handed over already. */
+    private final java.util.ArrayDeque<Held> buffered = new java.util.ArrayDeque<>();
+    /** Events of the first buffered delivery already handed over. */
+    private int handedOfFirst;
+    /** Events buffered and not handed over yet. */
+    private int bufferedEvents;
     private boolean inFlight;
     private ScheduledFuture<?> linger;
 
@@ -99,8 +104,7 @@ final class GroupMember implements Subscription {
         synchronized (this) {
             channel = ch;
             gen = ++generation;
-            buffered.clear();
-            bufferedEvents.clear();
+            clearBuffer();
         }
         ch.addShutdownListener(cause -> lost(gen, cause));
         ch.basicConsume(queue, false, new DefaultConsumer(ch) {
@@ -133,8 +137,7 @@ final class GroupMember implements Subscription {
                 return;
             }
             channel = null;
-            buffered.clear();
-            bufferedEvents.clear();
+            clearBuffer();
             cancelLinger();
         }
         if (!cause.isInitiatedByApplication() && !closed.get()) {
@@ -143,10 +146,20 @@ final class GroupMember implements Subscription {
         }
     }
 
+    /** A delivery and its events. */
+    private record Held(long tag, List<Event> events) {
+    }
+
+    private void clearBuffer() {
+        buffered.clear();
+        handedOfFirst = 0;
+        bufferedEvents = 0;
+    }
+
     private void delivered(long gen, Channel ch, Envelope envelope, byte[] body) {
-        Event e;
+        List<Event> events;
         try {
-            e = EventBinary.decodeOwned(body);
+            events = Packed.unpack(body);
         } catch (RuntimeException bad) {
             undecodable.increment();
             LOG.warn("Queue {}: message {} is not a Sluice event ({}); rejected to the dead-letter exchange", queue,
@@ -162,9 +175,9 @@ final class GroupMember implements Subscription {
             if (gen != generation) {
                 return;
             }
-            buffered.add(envelope);
-            bufferedEvents.add(e);
-            if (buffered.size() >= maxBatch) {
+            buffered.add(new Held(envelope.getDeliveryTag(), events));
+            bufferedEvents += events.size();
+            if (bufferedEvents >= maxBatch) {
                 dispatch();
             } else if (linger == null && !inFlight) {
                 linger = timer.schedule(this::lingerOver, lingerMillis, TimeUnit.MILLISECONDS);
@@ -190,14 +203,25 @@ final class GroupMember implements Subscription {
             return;
         }
         cancelLinger();
-        int n = Math.min(maxBatch, buffered.size());
-        List<Event> events = new ArrayList<>(bufferedEvents.subList(0, n));
-        long lastTag = buffered.get(n - 1).getDeliveryTag();
-        long firstTag = buffered.get(0).getDeliveryTag();
-        buffered.subList(0, n).clear();
-        bufferedEvents.subList(0, n).clear();
+        // At most maxBatch events; a delivery that does not fit whole is split, and acked with the
+        // batch that hands over its last event.
+        List<Event> events = new ArrayList<>(Math.min(maxBatch, bufferedEvents));
+        long firstTag = buffered.peekFirst().tag();
+        long ackTag = 0;
+        while (events.size() < maxBatch && !buffered.isEmpty()) {
+            Held d = buffered.peekFirst();
+            int take = Math.min(maxBatch - events.size(), d.events().size() - handedOfFirst);
+            events.addAll(d.events().subList(handedOfFirst, handedOfFirst + take));
+            handedOfFirst += take;
+            if (handedOfFirst == d.events().size()) {
+                buffered.pollFirst();
+                handedOfFirst = 0;
+                ackTag = d.tag();
+            }
+        }
+        bufferedEvents -= events.size();
         inFlight = true;
-        hand(new Delivered(generation, channel, events, firstTag, lastTag), 0);
+        hand(new Delivered(generation, channel, events, firstTag, ackTag), 0);
     }
 
     private void hand(Delivered b, int attempt) {
@@ -218,7 +242,8 @@ final class GroupMember implements Subscription {
     private void finished(Delivered b, Throwable failure) {
         synchronized (this) {
             if (failure == null || b.generation != generation || closed.get()) {
-                if (failure == null && b.generation == generation && b.channel != null && b.channel.isOpen()) {
+                if (failure == null && b.lastTag > 0 && b.generation == generation && b.channel != null
+                        && b.channel.isOpen()) {
                     try {
                         b.channel.basicAck(b.lastTag, true);
                     } catch (IOException | RuntimeException e) {
@@ -226,7 +251,7 @@ final class GroupMember implements Subscription {
                     }
                 }
                 inFlight = false;
-                if (buffered.size() >= maxBatch) {
+                if (bufferedEvents >= maxBatch) {
                     dispatch();
                 } else if (!buffered.isEmpty() && linger == null) {
                     linger = timer.schedule(this::lingerOver, lingerMillis, TimeUnit.MILLISECONDS);
@@ -259,8 +284,7 @@ final class GroupMember implements Subscription {
             channel = null;
             generation++;
             cancelLinger();
-            buffered.clear();
-            bufferedEvents.clear();
+            clearBuffer();
         }
         if (ch != null) {
             try {
@@ -283,6 +307,7 @@ final class GroupMember implements Subscription {
         final Channel channel;
         final List<Event> events;
         final long firstTag;
+        /** The last delivery this batch completes (acked with it, multiple), or 0: none. */
         final long lastTag;
         final AtomicBoolean done = new AtomicBoolean();
         int attempt;

@@ -14,15 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One channel in confirm mode. A batch is published as one persistent message per event with
- * {@code mandatory}; its future completes when the broker confirmed every message, and fails when
+ * One channel in confirm mode. A batch is published as persistent messages (each carrying several
+ * events, {@link Packed}) with {@code mandatory}; its future completes when the broker confirmed every message, and fails when
  * one is nacked, returned as unroutable (no queue bound for the stream: nobody would ever get it),
  * not confirmed in time, or when the channel closes first. The broker sends a return before the
  * confirm of the same message, so an unroutable event always fails its batch.
  */
 final class Publisher {
     static final String BATCH_HEADER = "sluice-batch";
-    static final String CONTENT_TYPE = "application/vnd.sluice.event";
+    static final String CONTENT_TYPE = "application/vnd.sluice.events";
     private static final AtomicLong BATCH_IDS = new AtomicLong();
 
     /** A batch waiting for its confirms. */

@@ -4,7 +4,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.sluice.api.Event;
-import io.sluice.api.EventBinary;
 import io.sluice.api.bus.BatchConsumer;
 import io.sluice.api.bus.EventBus;
 import io.sluice.api.bus.RescueQueue;
@@ -97,9 +96,17 @@ public class RabbitMqEventBus implements EventBus, SluiceComponent {
                 + "A consumer declares its own queue too.")
         String[] queues() default {"ingest/filter"};
 
-        @AttributeDefinition(description = "Unacknowledged events the broker sends one consumer at most. 0: twice "
-                + "the consumer's batch size.", min = "0", max = "65535")
+        @AttributeDefinition(description = "Unacknowledged messages the broker sends one consumer at most. 0: enough "
+                + "for twice the consumer's batch size (at least 10).", min = "0", max = "65535")
         int prefetch() default 0;
+
+        @AttributeDefinition(description = "Most events carried by one message: a published batch becomes messages of "
+                + "up to this many events (one confirm, delivery and ack each).", min = "1", max = "100000")
+        int eventsPerMessage() default 100;
+
+        @AttributeDefinition(description = "Most bytes of one message (events beyond go to the next; one larger event "
+                + "is sent alone).", min = "1024")
+        int maxMessageBytes() default 256 * 1024;
 
         @AttributeDefinition(description = "Longest wait for a consumer's batch to fill, in milliseconds.", min = "0")
         long lingerMillis() default 5;
@@ -216,9 +223,8 @@ public class RabbitMqEventBus implements EventBus, SluiceComponent {
         }
         checkName("stream", stream);
         counters.received.add(events.size());
-        List<byte[]> bodies = encode(events);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        toBroker(stream, bodies).whenComplete((ok, error) -> {
+        toBroker(stream, events).whenComplete((ok, error) -> {
             if (error == null) {
                 counters.acked.add(events.size());
                 done.complete(null);
@@ -260,11 +266,25 @@ public class RabbitMqEventBus implements EventBus, SluiceComponent {
     }
 
     @Override
+    public String unavailable(String stream) {
+        if (publishers.stream().anyMatch(Publisher::isOpen)) {
+            return null;
+        }
+        RescueQueue r = config.rescue() ? rescue : null;
+        if (r != null && r.available()) {
+            return null;
+        }
+        return "RabbitMQ: " + (brokerProblem == null ? "not connected" : brokerProblem)
+                + (r == null ? "; no rescue queue" : "; Redis rescue queue: " + r.describe());
+    }
+
+    @Override
     public Subscription subscribe(String stream, String group, int maxBatch, BatchConsumer consumer) {
         checkName("stream", stream);
         checkName("consumer group", group);
         group(stream, group);
-        int prefetch = config.prefetch() > 0 ? config.prefetch() : Math.min(65_535, Math.max(1, maxBatch) * 2);
+        int prefetch = config.prefetch() > 0 ? config.prefetch()
+                : Math.min(65_535, Math.max(10, 2 * Math.max(1, maxBatch) / config.eventsPerMessage()));
         GroupMember[] self = new GroupMember[1];
         GroupMember m = new GroupMember(stream, group, topology.queue(stream, group), Math.max(1, maxBatch), prefetch,
                 config.lingerMillis(), config.redeliveryDelayMillis(), consumer, timer, undecodable,
@@ -395,14 +415,18 @@ public class RabbitMqEventBus implements EventBus, SluiceComponent {
 
     // ---- the link --------------------------------------------------------------------------------
 
-    private CompletableFuture<Void> toBroker(String stream, List<byte[]> bodies) {
+    private CompletableFuture<Void> toBroker(String stream, List<Event> events) {
         List<Publisher> ps = publishers.stream().filter(Publisher::isOpen).toList();
         if (ps.isEmpty()) {
             return CompletableFuture.failedFuture(new IOException("not connected to the broker ("
                     + (brokerProblem == null ? "connecting" : brokerProblem) + ")"));
         }
         Publisher p = ps.get(Math.floorMod(nextPublisher.getAndIncrement(), ps.size()));
-        counters.published.add(bodies.size());
+        List<byte[]> bodies = new ArrayList<>();
+        for (Packed.Message m : Packed.pack(events, config.eventsPerMessage(), config.maxMessageBytes())) {
+            bodies.add(m.body());
+        }
+        counters.published.add(events.size());
         return p.publish(stream, bodies);
     }
 
@@ -574,7 +598,7 @@ public class RabbitMqEventBus implements EventBus, SluiceComponent {
         try {
             int moved;
             do {
-                moved = r.drain(config.rescueBatch(), (stream, events) -> toBroker(stream, encode(events))
+                moved = r.drain(config.rescueBatch(), (stream, events) -> toBroker(stream, events)
                         .thenRun(() -> recovered.add(events.size())));
             } while (moved > 0 && open && brokerProblem == null);
         } catch (Exception e) {
@@ -606,14 +630,6 @@ public class RabbitMqEventBus implements EventBus, SluiceComponent {
                 }
             }
         }
-    }
-
-    private static List<byte[]> encode(List<Event> events) {
-        List<byte[]> out = new ArrayList<>(events.size());
-        for (Event e : events) {
-            out.add(EventBinary.encode(e));
-        }
-        return out;
     }
 
     private String safeUri() {

@@ -131,6 +131,28 @@ class RabbitMqEventBusTest {
     }
 
     @Test
+    void messagesLargerThanAConsumersBatchAreSplitAndAckedOnceWhole() throws Exception {
+        RabbitMqEventBus bus = bus(Map.of("eventsPerMessage", 100));
+        DeliveryCheck check = new DeliveryCheck(1000);
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        closeAfter.add(bus.subscribe("ingest", "filter", 30, b -> {
+            sizes.add(b.events().size());
+            ackInto(b, check);
+        }));
+        bus.publish("ingest", events(0, 1000)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        check.acknowledged(0, 1000);
+        await().atMost(Duration.ofSeconds(60)).until(check::complete);
+        check.assertNoneLost();
+        assertThat(check.duplicates()).isZero();
+        assertThat(sizes).allSatisfy(n -> assertThat(n).isBetween(1, 30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bus.stats("ingest") != null
+                && bus.stats("ingest").lag("filter") == 0);
+        try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+            assertThat(ch.queueDeclarePassive(prefix + ".ingest.filter").getMessageCount()).isZero();
+        }
+    }
+
+    @Test
     void anEventNoQueueWouldTakeFailsItsBatch() {
         RabbitMqEventBus bus = bus(Map.of("queues", new String[0]));
         assertThatThrownBy(() -> bus.publish("nobody", events(0, 3)).toCompletableFuture().get(30, TimeUnit.SECONDS))
@@ -199,18 +221,22 @@ class RabbitMqEventBusTest {
         closeAfter.add(rescue::close);
         RabbitMqEventBus bus = bus(Map.of("rescueBatch", 500));
         bus.setRescue(rescue);
-        int total = 20_000;
-        DeliveryCheck check = new DeliveryCheck(total);
+        int most = 2_000_000;
+        DeliveryCheck check = new DeliveryCheck(most);
         closeAfter.add(bus.subscribe("ingest", "filter", 500, b -> ackInto(b, check)));
         await().atMost(Duration.ofSeconds(10)).until(rescue::available);
 
+        // The sender goes on until told to stop: before, during and after the outage.
         List<String> failures = new CopyOnWriteArrayList<>();
+        AtomicInteger sent = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread sender = new Thread(() -> {
-            for (int i = 0; i < total; i += 100) {
+            for (int i = 0; i < most && !stop.get(); i += 100) {
                 while (true) {
                     try {
                         bus.publish("ingest", events(i, 100)).toCompletableFuture().get(60, TimeUnit.SECONDS);
                         check.acknowledged(i, i + 100);
+                        sent.set(i + 100);
                         break;
                     } catch (Exception e) {
                         failures.add(e.toString()); // not acknowledged: the sender sends it again
@@ -219,12 +245,18 @@ class RabbitMqEventBusTest {
             }
         });
         sender.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> check.distinct() > 2_000);
-        broker.stopApp();
-        await().atMost(Duration.ofSeconds(60)).until(() -> bus.rescuedEvents() > 2_000);
-        assertThat(bus.state().name()).isEqualTo("DEGRADED");
-        assertThat(bus.stateDetail()).contains("broker:").contains("rescue: Redis");
-        broker.startApp();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> check.distinct() > 2_000);
+            broker.stopApp();
+            await().atMost(Duration.ofSeconds(60)).until(() -> bus.rescuedEvents() > 2_000);
+            assertThat(bus.state().name()).isEqualTo("DEGRADED");
+            assertThat(bus.stateDetail()).contains("broker:").contains("rescue: Redis");
+        } finally {
+            broker.startApp();
+        }
+        int atRestart = sent.get();
+        await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() > atRestart + 2_000);
+        stop.set(true);
         sender.join(TimeUnit.SECONDS.toMillis(120));
         assertThat(sender.isAlive()).isFalse();
         await().atMost(Duration.ofSeconds(120)).until(check::complete);
@@ -246,15 +278,17 @@ class RabbitMqEventBusTest {
         bus.setRescue(rescue);
         closeAfter.add(bus.subscribe("ingest", "filter", 10, Batch::ack));
         redis.stopServer();
-        broker.stopApp();
         try {
+            broker.stopApp();
             await().atMost(Duration.ofSeconds(30)).until(() -> !bus.hasCapacity("ingest"));
+            assertThat(bus.unavailable("ingest")).startsWith("RabbitMQ: ").contains("Redis rescue queue: ");
             assertThatThrownBy(() -> bus.publish("ingest", events(0, 1)).toCompletableFuture().get(30,
                     TimeUnit.SECONDS)).hasMessageContaining("RabbitMQ").hasMessageContaining("Redis rescue queue");
         } finally {
             broker.startApp();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> bus.hasCapacity("ingest") && bus.connected());
+        assertThat(bus.unavailable("ingest")).isNull();
         bus.publish("ingest", events(1, 1)).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 

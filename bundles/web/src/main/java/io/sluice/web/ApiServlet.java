@@ -1,0 +1,361 @@
+package io.sluice.web;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.api.bus.EventBus;
+import io.sluice.api.bus.StreamStats;
+import io.sluice.api.component.ClientInfo;
+import io.sluice.api.component.Receiver;
+import io.sluice.api.component.SluiceComponent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API under {@code /sluice/api/} (docs/api.md; the OpenAPI description is served at
+ * {@code /sluice/api/openapi.json}), registered with Karaf's HTTP whiteboard. Every call needs a
+ * login against the Karaf JAAS realm with the viewer or admin role; answers are JSON, errors too
+ * ({@code {"status": 400, "error": "..."}}), with 4xx for what the caller got wrong.
+ */
+@Component(service = Servlet.class, configurationPid = "io.sluice.web",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = {"osgi.http.whiteboard.servlet.pattern=/sluice/api/*",
+            "osgi.http.whiteboard.servlet.name=sluice-api"})
+@Designate(ocd = ApiServlet.Config.class)
+public class ApiServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
+
+    @ObjectClassDefinition(name = "Sluice web", description = "The REST API and the pages of Sluice.")
+    public @interface Config {
+        @AttributeDefinition(description = "JAAS realm logins are checked against (Karaf's: etc/users.properties).")
+        String realm() default "karaf";
+
+        @AttributeDefinition(description = "Role that may read (status, streams, search).")
+        String viewerRole() default "viewer";
+
+        @AttributeDefinition(description = "Role that may also act (start/stop components, reload chains).")
+        String adminRole() default "admin";
+
+        @AttributeDefinition(description = "Refuse the distribution's default credentials (karaf/karaf) until they are "
+                + "changed in etc/users.properties.")
+        boolean refuseDefaultCredentials() default true;
+
+        @AttributeDefinition(description = "PostgreSQL the search reads (the PostgreSQL shipper's database), as a JDBC "
+                + "URL. Empty: search is off (503).")
+        String searchUrl() default "";
+
+        @AttributeDefinition(description = "User for the search.")
+        String searchUser() default "sluice";
+
+        @AttributeDefinition(description = "Password for the search.", type = AttributeType.PASSWORD)
+        String searchPassword() default "";
+
+        @AttributeDefinition(description = "Schema of the shipper's tables.")
+        String searchSchema() default "sluice";
+
+        @AttributeDefinition(description = "Longest a search query may run, in milliseconds.", min = "100")
+        int searchTimeoutMillis() default 10_000;
+
+        @AttributeDefinition(description = "Largest page of a search.", min = "1", max = "10000")
+        int maxPageSize() default 1_000;
+
+        @AttributeDefinition(description = "Most events one export returns.", min = "1")
+        long maxExportEvents() default 1_000_000;
+
+        @AttributeDefinition(description = "Longest query string taken, in characters.", min = "256")
+        int maxQueryChars() default 4096;
+    }
+
+    private final transient Config config;
+    private final transient Logins logins;
+    private final transient EventSearch search;
+    private final transient Clock clock;
+    private final transient List<SluiceComponent> components = new CopyOnWriteArrayList<>();
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile EventBus bus;
+
+    @Activate
+    public ApiServlet(Config config) {
+        this(config, Clock.systemUTC());
+    }
+
+    ApiServlet(Config config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.logins = new Logins(config.realm(), config.refuseDefaultCredentials());
+        this.search = config.searchUrl().isBlank() ? null : new EventSearch(config.searchUrl().strip(),
+                config.searchUser(), config.searchPassword(), config.searchSchema().strip(), config.searchTimeoutMillis());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addComponent(SluiceComponent c) {
+        components.add(c);
+    }
+
+    void removeComponent(SluiceComponent c) {
+        components.remove(c);
+    }
+
+    void bus(EventBus b) {
+        this.bus = b;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+        resp.setHeader("Cache-Control", "no-store");
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        try {
+            if (req.getQueryString() != null && req.getQueryString().length() > config.maxQueryChars()) {
+                throw new ApiError(414, "the query string is longer than " + config.maxQueryChars() + " characters");
+            }
+            Logins.Login login;
+            try {
+                login = logins.login(req.getHeader("Authorization"));
+            } catch (Logins.Refused r) {
+                if (r.status == 401) {
+                    resp.setHeader("WWW-Authenticate", "Basic realm=\"Sluice\", charset=\"UTF-8\"");
+                }
+                throw new ApiError(r.status, r.getMessage());
+            }
+            if (!login.has(config.viewerRole()) && !login.has(config.adminRole())) {
+                throw new ApiError(403, "user '" + login.user() + "' has neither the " + config.viewerRole() + " nor the "
+                        + config.adminRole() + " role");
+            }
+            if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
+                resp.setHeader("Allow", "GET, HEAD");
+                throw new ApiError(405, req.getMethod() + " is not taken on " + path);
+            }
+            route(path, req, resp);
+        } catch (ApiError e) {
+            error(resp, e.status, e.getMessage());
+        } catch (SearchQuery.BadRequest e) {
+            error(resp, 400, e.getMessage());
+        } catch (SQLException e) {
+            LOG.warn("search on {} failed: {}", search == null ? "-" : search.where(), e.getMessage());
+            boolean timeout = "57014".equals(e.getSQLState());
+            error(resp, timeout ? 504 : 503, timeout ? "the search ran longer than " + config.searchTimeoutMillis()
+                    + " ms: narrow the time range or add conditions" : "the search database failed: " + e.getMessage());
+        }
+    }
+
+    private void route(String path, HttpServletRequest req, HttpServletResponse resp) throws IOException,
+            SQLException, ApiError {
+        switch (path) {
+            case "/status" -> json(resp, status());
+            case "/clients" -> json(resp, Map.of("clients", clients()));
+            case "/streams" -> json(resp, Map.of("streams", streams()));
+            case "/search" -> {
+                SearchQuery q = query(req); // parameters first: a bad one is a 400 even with search off
+                json(resp, search().page(q));
+            }
+            case "/search/histogram" -> {
+                String b = req.getParameter("buckets");
+                int buckets;
+                try {
+                    buckets = b == null ? 60 : Integer.parseInt(b);
+                } catch (NumberFormatException e) {
+                    throw new ApiError(400, "'buckets' must be a number, not '" + b + "'");
+                }
+                if (buckets < 1 || buckets > 1000) {
+                    throw new ApiError(400, "'buckets' must be between 1 and 1000");
+                }
+                SearchQuery q = query(req);
+                json(resp, search().histogram(q, buckets));
+            }
+            case "/search/export" -> export(req, resp);
+            case "/event" -> {
+                String time = req.getParameter("time");
+                String id = req.getParameter("id");
+                if (time == null || id == null || id.length() > 200) {
+                    throw new ApiError(400, "'time' and 'id' of the event are needed");
+                }
+                Instant t;
+                try {
+                    t = Instant.parse(time);
+                } catch (DateTimeParseException e) {
+                    throw new ApiError(400, "'time' must be an ISO-8601 instant, not '" + time + "'");
+                }
+                Map<String, Object> e = search().event(t, id);
+                if (e == null) {
+                    throw new ApiError(404, "no event " + id + " at " + time);
+                }
+                json(resp, e);
+            }
+            case "/openapi.json" -> {
+                try (InputStream in = ApiServlet.class.getResourceAsStream("/openapi.json")) {
+                    resp.setContentType("application/json");
+                    resp.setCharacterEncoding("UTF-8");
+                    in.transferTo(resp.getOutputStream());
+                }
+            }
+            default -> throw new ApiError(404, "no such API: " + path + " (see /sluice/api/openapi.json)");
+        }
+    }
+
+    private SearchQuery query(HttpServletRequest req) {
+        return new SearchQuery(req.getParameterMap(), clock.instant(), config.maxPageSize());
+    }
+
+    private EventSearch search() throws ApiError {
+        if (search == null) {
+            throw new ApiError(503, "search is off: set searchUrl in etc/io.sluice.web.cfg to the PostgreSQL shipper's "
+                    + "database");
+        }
+        return search;
+    }
+
+    private Map<String, Object> status() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (SluiceComponent c : components) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
+            m.put("state", c.state().name().toLowerCase(Locale.ROOT));
+            m.put("detail", c.stateDetail());
+            m.put("counters", c.counters().snapshot());
+            list.add(m);
+        }
+        list.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("time", clock.instant().toString());
+        out.put("components", list);
+        return out;
+    }
+
+    private List<Map<String, Object>> clients() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SluiceComponent c : components) {
+            if (c instanceof Receiver r) {
+                for (ClientInfo ci : r.clients()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("listener", c.name());
+                    m.put("id", ci.id());
+                    m.put("peer", ci.peer());
+                    m.put("local_port", ci.localPort());
+                    m.put("protocol", ci.protocol());
+                    m.put("since", ci.since().toString());
+                    m.put("events", ci.events());
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Map<String, Object>> streams() {
+        EventBus b = bus;
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (b == null) {
+            return out;
+        }
+        for (String s : b.streams()) {
+            StreamStats st = b.stats(s);
+            if (st == null) {
+                continue;
+            }
+            Map<String, Object> lag = new LinkedHashMap<>();
+            st.groups().keySet().stream().sorted().forEach(g -> lag.put(g, st.lag(g)));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("stream", s);
+            m.put("depth", st.depth());
+            m.put("bytes", st.bytes());
+            m.put("max_bytes", st.maxBytes());
+            m.put("lag", lag);
+            out.add(m);
+        }
+        return out;
+    }
+
+    private void export(HttpServletRequest req, HttpServletResponse resp) throws IOException, SQLException, ApiError {
+        String format = req.getParameter("format") == null ? "jsonl" : req.getParameter("format");
+        if (!format.equals("jsonl") && !format.equals("csv")) {
+            throw new ApiError(400, "'format' must be jsonl or csv, not '" + format + "'");
+        }
+        SearchQuery q = query(req);
+        EventSearch s = search();
+        resp.setCharacterEncoding("UTF-8");
+        resp.setContentType(format.equals("csv") ? "text/csv" : "application/x-ndjson");
+        resp.setHeader("Content-Disposition", "attachment; filename=\"sluice-events." + format + "\"");
+        Writer w = resp.getWriter();
+        if (format.equals("csv")) {
+            w.write("time,id,severity,facility,host,app_name,procid,msgid,message,tags\r\n");
+        }
+        s.stream(q, config.maxExportEvents(), row -> {
+            try {
+                if (format.equals("csv")) {
+                    w.write(Csv.line(row));
+                } else {
+                    try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
+                        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                        Json.write(g, row);
+                    }
+                    w.write('\n');
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        w.flush();
+    }
+
+    private static void json(HttpServletResponse resp, Map<String, ?> body) throws IOException {
+        byte[] b = Json.object(body).getBytes(StandardCharsets.UTF_8);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setContentLength(b.length);
+        resp.getOutputStream().write(b);
+    }
+
+    private static void error(HttpServletResponse resp, int status, String message) throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.resetBuffer();
+        resp.setStatus(status);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", status);
+        m.put("error", message);
+        json(resp, m);
+    }
+
+    /** A 4xx or 5xx answer with its reason. */
+    static final class ApiError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        ApiError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+}
