@@ -119,6 +119,51 @@ public class WebApiITest {
     }
 
     @Test
+    public void theLiveTailStreamsMatchingEventsAsTheyArrive() throws Exception {
+        HttpRequest tail = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + System.getProperty(
+                "sluice.itest.http") + "/sluice/api/tail?app=webtail&q=needle")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "viewer1:v-secret".getBytes(StandardCharsets.UTF_8))).build();
+        HttpResponse<java.util.stream.Stream<String>> r = client.send(tail, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, r.statusCode());
+        assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.stream.Stream<String> body = r.body();
+        Thread reader = new Thread(() -> {
+            try {
+                body.forEach(lines::add);
+            } catch (RuntimeException closed) {
+                // the test is done with it
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                Integer.parseInt(System.getProperty("sluice.itest.tcp")))) {
+            s.getOutputStream().write(("<13>1 2026-12-04T10:00:00Z host webtail - - - hay\n"
+                    + "<13>1 2026-12-04T10:00:01Z host webtail - - - a needle in the hay\n"
+                    + "<13>1 2026-12-04T10:00:02Z host other - - - a needle elsewhere\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            // The first data line is the one event that matches (app webtail and the word needle).
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            String found = null;
+            while (found == null && System.nanoTime() < deadline) {
+                String l = lines.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                if (l != null && l.startsWith("data: ")) {
+                    found = l;
+                }
+            }
+            assertTrue("the matching event arrived: " + found, found != null
+                    && found.contains("\"message\":\"a needle in the hay\"") && found.contains("\"app_name\":\"webtail\""));
+        } finally {
+            body.close(); // the server notices at its next write and closes its side
+        }
+        HttpResponse<String> bad = get("/sluice/api/tail?from=2026-12-04T10:00:00Z", "viewer1:v-secret");
+        assertEquals(400, bad.statusCode());
+    }
+
+    @Test
     public void badRequestsGetAClearFourHundred() throws Exception {
         HttpResponse<String> unknown = get("/sluice/api/nothing", "viewer1:v-secret");
         assertEquals(404, unknown.statusCode());

@@ -92,6 +92,18 @@ public class ApiServlet extends HttpServlet {
 
         @AttributeDefinition(description = "Longest query string taken, in characters.", min = "256")
         int maxQueryChars() default 4096;
+
+        @AttributeDefinition(description = "Live tails (server-sent events) open at once; more are answered 503.",
+                min = "1")
+        int maxTails() default 16;
+
+        @AttributeDefinition(description = "Longest a live tail stays open, in seconds (the page opens a new one).",
+                min = "1")
+        int tailMaxSeconds() default 3600;
+
+        @AttributeDefinition(description = "Events a live tail holds for a slow browser; beyond, they are skipped "
+                + "and the tail says how many.", min = "10")
+        int tailBuffer() default 10_000;
     }
 
     private final transient Config config;
@@ -99,6 +111,7 @@ public class ApiServlet extends HttpServlet {
     private final transient EventSearch search;
     private final transient Clock clock;
     private final transient List<SluiceComponent> components = new CopyOnWriteArrayList<>();
+    private final transient java.util.concurrent.atomic.AtomicInteger tails = new java.util.concurrent.atomic.AtomicInteger();
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile EventBus bus;
@@ -114,6 +127,14 @@ public class ApiServlet extends HttpServlet {
         this.logins = new Logins(config.realm(), config.refuseDefaultCredentials());
         this.search = config.searchUrl().isBlank() ? null : new EventSearch(config.searchUrl().strip(),
                 config.searchUser(), config.searchPassword(), config.searchSchema().strip(), config.searchTimeoutMillis());
+    }
+
+    private transient volatile boolean stopping;
+
+    /** Ends the live tails (their loops look at this every second). */
+    @org.osgi.service.component.annotations.Deactivate
+    void stop() {
+        stopping = true;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -193,6 +214,7 @@ public class ApiServlet extends HttpServlet {
                 json(resp, search().histogram(q, buckets));
             }
             case "/search/export" -> export(req, resp);
+            case "/tail" -> tail(req, resp);
             case "/event" -> {
                 String time = req.getParameter("time");
                 String id = req.getParameter("id");
@@ -326,6 +348,71 @@ public class ApiServlet extends HttpServlet {
             }
         });
         w.flush();
+    }
+
+    /**
+     * Live tail as server-sent events: every event of the stream that matches, as it becomes durable,
+     * one {@code data:} line of JSON each; a comment every 15 s keeps the connection alive (and finds
+     * a browser that left); events a slow browser could not take are skipped and reported as an
+     * {@code event: skipped} with their count. Best effort, like {@code sluice:tail}: a tail never holds
+     * anything back.
+     */
+    private void tail(HttpServletRequest req, HttpServletResponse resp) throws IOException, ApiError {
+        TailFilter filter = new TailFilter(req.getParameterMap());
+        EventBus b = bus;
+        if (b == null) {
+            throw new ApiError(503, "no event bus is running");
+        }
+        if (tails.incrementAndGet() > config.maxTails()) {
+            tails.decrementAndGet();
+            throw new ApiError(503, "too many live tails open (maxTails " + config.maxTails() + ")");
+        }
+        java.util.concurrent.BlockingQueue<io.sluice.api.Event> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(config.tailBuffer());
+        java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
+        io.sluice.api.bus.Subscription sub = b.observe(filter.stream, e -> {
+            if (filter.matches(e) && !queue.offer(e)) {
+                skipped.incrementAndGet();
+            }
+        });
+        try {
+            resp.setContentType("text/event-stream");
+            resp.setCharacterEncoding("UTF-8");
+            Writer w = resp.getWriter();
+            w.write(": sluice live tail of stream " + filter.stream + "\n\n");
+            w.flush();
+            long end = System.nanoTime() + config.tailMaxSeconds() * 1_000_000_000L;
+            long nextBeat = System.nanoTime() + 15_000_000_000L;
+            while (System.nanoTime() < end && !stopping) {
+                io.sluice.api.Event e = queue.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                long lost = skipped.getAndSet(0);
+                if (lost > 0) {
+                    w.write("event: skipped\ndata: " + lost + "\n\n");
+                }
+                if (e != null) {
+                    w.write("data: ");
+                    w.write(Json.object(TailFilter.json(e)));
+                    w.write("\n\n");
+                    for (io.sluice.api.Event more; (more = queue.poll()) != null; ) {
+                        w.write("data: ");
+                        w.write(Json.object(TailFilter.json(more)));
+                        w.write("\n\n");
+                    }
+                } else if (System.nanoTime() > nextBeat) {
+                    w.write(": keep-alive\n\n");
+                    nextBeat = System.nanoTime() + 15_000_000_000L;
+                }
+                w.flush();
+                if (w instanceof java.io.PrintWriter pw && pw.checkError()) {
+                    break; // the browser left
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sub.close();
+            tails.decrementAndGet();
+        }
     }
 
     private static void json(HttpServletResponse resp, Map<String, ?> body) throws IOException {
