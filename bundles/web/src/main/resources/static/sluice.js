@@ -1,0 +1,105 @@
+// Sluice's page: the REST API under /sluice/api/ (docs/api.md), same origin, same login.
+'use strict';
+
+const api = (path) => fetch('/sluice/api/' + path, {credentials: 'same-origin'}).then(async (r) => {
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error || r.statusText);
+  return body;
+});
+
+function cell(row, text, cls) {
+  const td = row.insertCell();
+  td.textContent = text === null || text === undefined ? '' : String(text);
+  if (cls) td.className = cls;
+  return td;
+}
+
+function fill(tableId, items, render) {
+  const body = document.querySelector('#' + tableId + ' tbody');
+  body.replaceChildren();
+  for (const item of items) render(body.insertRow(), item);
+}
+
+async function refresh() {
+  try {
+    const [status, clients, streams] = await Promise.all([api('status'), api('clients'), api('streams')]);
+    fill('components', status.components, (row, c) => {
+      row.className = 'state-' + c.state;
+      row.dataset.name = c.name;
+      cell(row, c.name); cell(row, c.kind); cell(row, c.state);
+      for (const k of ['received', 'acked', 'failed', 'queued']) cell(row, c.counters[k], 'num');
+      cell(row, c.detail);
+    });
+    fill('clients', clients.clients, (row, c) => {
+      row.dataset.listener = c.listener;
+      cell(row, c.listener); cell(row, c.peer); cell(row, c.protocol); cell(row, c.since); cell(row, c.events, 'num');
+    });
+    fill('streams', streams.streams, (row, s) => {
+      cell(row, s.stream); cell(row, s.depth, 'num');
+      cell(row, Object.entries(s.lag).map(([g, n]) => g + ': ' + n).join(', '));
+    });
+    document.getElementById('updated').textContent = 'updated ' + new Date(status.time).toLocaleTimeString();
+  } catch (e) {
+    document.getElementById('updated').textContent = 'cannot reach the API: ' + e.message;
+  }
+}
+
+function conditions(form) {
+  const p = new URLSearchParams();
+  for (const name of ['q', 'host', 'app', 'severity']) {
+    const el = form.elements[name];
+    if (el && el.value.trim()) p.set(name, el.value.trim());
+  }
+  return p;
+}
+
+function eventRow(row, e) {
+  cell(row, e.time); cell(row, e.host); cell(row, e.app_name); cell(row, e.severity); cell(row, e.message);
+}
+
+document.getElementById('search').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const form = ev.target;
+  const p = conditions(form);
+  const minutes = Number(form.elements.minutes.value) || 60;
+  const to = new Date();
+  p.set('from', new Date(to.getTime() - minutes * 60000).toISOString());
+  p.set('to', new Date(to.getTime() + 1000).toISOString());
+  const status = document.getElementById('search-status');
+  status.textContent = 'searching…';
+  try {
+    const page = await api('search?' + p);
+    fill('results', page.events, (row, e) => {
+      eventRow(row, e);
+      row.addEventListener('click', async () => {
+        const d = await api('event?' + new URLSearchParams({time: e.time, id: e.id}));
+        const pre = document.getElementById('detail');
+        pre.textContent = JSON.stringify(d, null, 2);
+        pre.hidden = false;
+      });
+    });
+    status.textContent = page.events.length + ' event(s) in ' + page.took_ms + ' ms' + (page.next ? ' (more)' : '');
+  } catch (e) {
+    status.textContent = 'search failed: ' + e.message;
+  }
+});
+
+let tail = null;
+document.getElementById('tail').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  if (tail) tail.close();
+  const body = document.querySelector('#tail-events tbody');
+  body.replaceChildren();
+  const status = document.getElementById('tail-status');
+  tail = new EventSource('/sluice/api/tail?' + conditions(ev.target));
+  tail.onopen = () => { status.textContent = 'following'; };
+  tail.onerror = () => { status.textContent = 'reconnecting…'; };
+  tail.onmessage = (m) => {
+    eventRow(body.insertRow(0), JSON.parse(m.data));
+    while (body.rows.length > 200) body.deleteRow(-1);
+  };
+  tail.addEventListener('skipped', (m) => { status.textContent = 'following (' + m.data + ' skipped: too fast to show)'; });
+});
+
+refresh();
+setInterval(refresh, 2000);

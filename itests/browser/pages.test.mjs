@@ -1,0 +1,67 @@
+// The page of a running Sluice in Debian's Chromium (headless), driven by playwright-core: log in,
+// see a client appear when `logger` connects, search a message sent a moment earlier and open its
+// details, follow the live tail. Screenshots go to SHOTS. Exit 0 when every step passed.
+//
+// Environment: BASE (http://127.0.0.1:PORT), USER, PASSWORD, TCP_PORT (a TCP syslog listener),
+// SHOTS (a directory), CHROMIUM (default /usr/bin/chromium).
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+
+const { BASE, USER, PASSWORD, TCP_PORT, SHOTS } = process.env;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+mkdirSync(SHOTS, { recursive: true });
+const tag = 'browser' + Date.now();
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+let logger;
+try {
+  const context = await browser.newContext({ httpCredentials: { username: USER, password: PASSWORD } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  await page.goto(BASE + '/sluice/');
+  await page.locator('#components tr[data-name="tcp-main"]').waitFor();
+  await page.screenshot({ path: SHOTS + '/1-status.png', fullPage: true });
+  console.log('status page shows the components');
+
+  // logger keeps its TCP connection while its stdin is open: the client appears on the page.
+  logger = spawn('logger', ['--tcp', '-n', '127.0.0.1', '-P', TCP_PORT, '--rfc5424', '-t', tag],
+    { stdio: ['pipe', 'inherit', 'inherit'] });
+  logger.stdin.write('first line from the browser test ' + tag + '\n');
+  await page.locator('#clients tr[data-listener="tcp-main"]').first().waitFor();
+  await page.screenshot({ path: SHOTS + '/2-client.png', fullPage: true });
+  console.log('the logger client appeared');
+
+  // live tail: follow this app, then send a line
+  await page.fill('#tail input[name=app]', tag);
+  await page.click('#tail button');
+  await page.locator('#tail-status', { hasText: 'following' }).waitFor();
+  logger.stdin.write('tailed line ' + tag + '\n');
+  await page.locator('#tail-events td', { hasText: 'tailed line ' + tag }).waitFor();
+  await page.screenshot({ path: SHOTS + '/3-tail.png', fullPage: true });
+  console.log('the live tail showed the line');
+
+  // search the first line (written to PostgreSQL by the shipper) and open it
+  let found = false;
+  for (let i = 0; i < 30 && !found; i++) {
+    await page.fill('#search input[name=app]', tag);
+    await page.fill('#search input[name=q]', 'first line');
+    await page.click('#search button');
+    await page.locator('#search-status', { hasText: /event\(s\)|failed/ }).waitFor();
+    found = await page.locator('#results td', { hasText: 'first line from the browser test ' + tag }).count() > 0;
+    if (!found) await page.waitForTimeout(1000);
+  }
+  if (!found) throw new Error('the search did not find the message: ' + await page.textContent('#search-status'));
+  await page.locator('#results td', { hasText: 'first line from the browser test' }).first().click();
+  await page.locator('#detail', { hasText: '"app_name": "' + tag + '"' }).waitFor();
+  await page.screenshot({ path: SHOTS + '/4-search.png', fullPage: true });
+  console.log('the search found the message and showed its details');
+} finally {
+  if (logger) logger.stdin.end();
+  await browser.close();
+}
