@@ -26,8 +26,9 @@ try {
   page.setDefaultTimeout(30000);
   await page.goto(BASE + '/sluice/');
   await page.locator('#components tr[data-name="tcp-main"]').waitFor();
+  await page.locator('#rates canvas').first().waitFor();
   await page.screenshot({ path: SHOTS + '/1-status.png', fullPage: true });
-  console.log('status page shows the components');
+  console.log('status page shows the components and the rate chart');
 
   // logger keeps its TCP connection while its stdin is open: the client appears on the page.
   logger = spawn('logger', ['--tcp', '-n', '127.0.0.1', '-P', TCP_PORT, '--rfc5424', '-t', tag],
@@ -45,6 +46,10 @@ try {
   await page.locator('#tail-events td', { hasText: 'tailed line ' + tag }).waitFor();
   await page.screenshot({ path: SHOTS + '/3-tail.png', fullPage: true });
   console.log('the live tail showed the line');
+
+  // the rate chart has points: the events counted between polls
+  await page.waitForFunction(() => window.chartPoints && window.chartPoints() >= 2, null, { timeout: 30000 });
+  console.log('the rate chart has ' + await page.evaluate(() => window.chartPoints()) + ' points');
 
   // search the first line (written to PostgreSQL by the shipper) and open it
   let found = false;

@@ -20,6 +20,46 @@ function fill(tableId, items, render) {
   for (const item of items) render(body.insertRow(), item);
 }
 
+// Event rates: counter deltas between two polls, kept for an hour in the page.
+const HOUR = 3600;
+const rates = { t: [], received: [], shipped: [] };
+let last = null;
+let chart = null;
+
+function sumOf(components, kind, counter) {
+  return components.filter((c) => c.kind === kind).reduce((n, c) => n + (c.counters[counter] || 0), 0);
+}
+
+function chartRates(status) {
+  const now = Date.parse(status.time) / 1000;
+  const sample = { t: now, received: sumOf(status.components, 'receiver', 'received'),
+    shipped: sumOf(status.components, 'shipper', 'acked') };
+  if (last && now > last.t) {
+    const dt = now - last.t;
+    rates.t.push(now);
+    rates.received.push(Math.max(0, (sample.received - last.received) / dt));
+    rates.shipped.push(Math.max(0, (sample.shipped - last.shipped) / dt));
+    while (rates.t.length && rates.t[0] < now - HOUR) {
+      rates.t.shift(); rates.received.shift(); rates.shipped.shift();
+    }
+  }
+  last = sample;
+  const data = [rates.t, rates.received, rates.shipped];
+  if (!chart) {
+    const el = document.getElementById('rates');
+    chart = new uPlot({
+      width: Math.max(300, el.clientWidth || 800), height: 200,
+      series: [{}, { label: 'received/s', stroke: '#1d3557', width: 2 }, { label: 'shipped/s', stroke: '#2a9d8f', width: 2 }],
+      axes: [{}, { label: 'events/s' }],
+    }, data, el);
+  } else {
+    chart.setData(data);
+  }
+}
+
+// for the browser test: how many points the chart holds
+window.chartPoints = () => rates.t.length;
+
 async function refresh() {
   try {
     const [status, clients, streams] = await Promise.all([api('status'), api('clients'), api('streams')]);
@@ -38,6 +78,7 @@ async function refresh() {
       cell(row, s.stream); cell(row, s.depth, 'num');
       cell(row, Object.entries(s.lag).map(([g, n]) => g + ': ' + n).join(', '));
     });
+    chartRates(status);
     document.getElementById('updated').textContent = 'updated ' + new Date(status.time).toLocaleTimeString();
   } catch (e) {
     document.getElementById('updated').textContent = 'cannot reach the API: ' + e.message;

@@ -12,8 +12,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
- * Sluice's page at {@code /sluice/}: static files from the bundle (no CDN: it works offline), which
- * read the REST API of the same origin. The same login as the API (Karaf realm, viewer or admin
+ * Sluice's page at {@code /sluice/}: static files from the bundle (no CDN: it works offline; uPlot,
+ * from the npm registry, is copied into the jar at build time), which read the REST API of the same
+ * origin. The same login as the API (Karaf realm, viewer or admin
  * role, default credentials refused), so the browser asks once and sends the credentials with the
  * page's API calls.
  */
@@ -22,7 +23,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 public class PageServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Map<String, String> FILES = Map.of(
-            "/", "index.html", "/index.html", "index.html", "/sluice.js", "sluice.js", "/sluice.css", "sluice.css");
+            "/", "index.html", "/index.html", "index.html", "/sluice.js", "sluice.js", "/sluice.css", "sluice.css",
+            "/uPlot.iife.min.js", "uPlot.iife.min.js", "/uPlot.min.css", "uPlot.min.css", "/uPlot.LICENSE", "LICENSE");
 
     private final transient ApiServlet.Config config;
     private final transient Logins logins;
@@ -57,7 +59,8 @@ public class PageServlet extends HttpServlet {
         resp.setHeader("Cache-Control", "no-cache");
         resp.setHeader("X-Content-Type-Options", "nosniff");
         resp.setHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
-        resp.setContentType(file.endsWith(".html") ? "text/html" : file.endsWith(".js") ? "text/javascript" : "text/css");
+        resp.setContentType(file.endsWith(".html") ? "text/html" : file.endsWith(".js") ? "text/javascript"
+                : file.endsWith(".css") ? "text/css" : "text/plain");
         resp.setCharacterEncoding("UTF-8");
         try (InputStream in = PageServlet.class.getResourceAsStream("/static/" + file)) {
             in.transferTo(resp.getOutputStream());
