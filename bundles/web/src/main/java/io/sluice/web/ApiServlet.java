@@ -124,7 +124,8 @@ public class ApiServlet extends HttpServlet {
     ApiServlet(Config config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.logins = new Logins(config.realm(), config.refuseDefaultCredentials());
+        this.logins = new Logins(config.realm(), config.refuseDefaultCredentials(), config.viewerRole(),
+                config.adminRole());
         this.search = config.searchUrl().isBlank() ? null : new EventSearch(config.searchUrl().strip(),
                 config.searchUser(), config.searchPassword(), config.searchSchema().strip(), config.searchTimeoutMillis());
     }
@@ -159,18 +160,13 @@ public class ApiServlet extends HttpServlet {
             if (req.getQueryString() != null && req.getQueryString().length() > config.maxQueryChars()) {
                 throw new ApiError(414, "the query string is longer than " + config.maxQueryChars() + " characters");
             }
-            Logins.Login login;
             try {
-                login = logins.login(req.getHeader("Authorization"));
+                logins.reader(req.getHeader("Authorization"));
             } catch (Logins.Refused r) {
                 if (r.status == 401) {
                     resp.setHeader("WWW-Authenticate", "Basic realm=\"Sluice\", charset=\"UTF-8\"");
                 }
                 throw new ApiError(r.status, r.getMessage());
-            }
-            if (!login.has(config.viewerRole()) && !login.has(config.adminRole())) {
-                throw new ApiError(403, "user '" + login.user() + "' has neither the " + config.viewerRole() + " nor the "
-                        + config.adminRole() + " role");
             }
             if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
                 resp.setHeader("Allow", "GET, HEAD");

@@ -43,10 +43,24 @@ final class Logins {
 
     private final String realm;
     private final boolean refuseDefault;
+    private final String viewerRole;
+    private final String adminRole;
 
-    Logins(String realm, boolean refuseDefault) {
+    Logins(String realm, boolean refuseDefault, String viewerRole, String adminRole) {
         this.realm = realm;
         this.refuseDefault = refuseDefault;
+        this.viewerRole = viewerRole;
+        this.adminRole = adminRole;
+    }
+
+    /** Logs in and checks that the user may read: the viewer or the admin role (403 otherwise). */
+    Login reader(String authorization) throws Refused {
+        Login login = login(authorization);
+        if (!login.has(viewerRole) && !login.has(adminRole)) {
+            throw new Refused(403, "user '" + login.user() + "' has neither the " + viewerRole + " nor the "
+                    + adminRole + " role");
+        }
+        return login;
     }
 
     /** Logs in with the credentials of a Basic header. */

@@ -26,24 +26,19 @@ public class PageServlet extends HttpServlet {
             "/", "index.html", "/index.html", "index.html", "/sluice.js", "sluice.js", "/sluice.css", "sluice.css",
             "/uPlot.iife.min.js", "uPlot.iife.min.js", "/uPlot.min.css", "uPlot.min.css", "/uPlot.LICENSE", "LICENSE");
 
-    private final transient ApiServlet.Config config;
     private final transient Logins logins;
 
     @Activate
     public PageServlet(ApiServlet.Config config) {
-        this.config = config;
-        this.logins = new Logins(config.realm(), config.refuseDefaultCredentials());
+        this.logins = new Logins(config.realm(), config.refuseDefaultCredentials(), config.viewerRole(),
+                config.adminRole());
     }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
         try {
-            Logins.Login login = logins.login(req.getHeader("Authorization"));
-            if (!login.has(config.viewerRole()) && !login.has(config.adminRole())) {
-                resp.sendError(403, "neither the " + config.viewerRole() + " nor the " + config.adminRole() + " role");
-                return;
-            }
+            logins.reader(req.getHeader("Authorization"));
         } catch (Logins.Refused r) {
             if (r.status == 401) {
                 resp.setHeader("WWW-Authenticate", "Basic realm=\"Sluice\", charset=\"UTF-8\"");
