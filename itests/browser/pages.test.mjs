@@ -57,15 +57,21 @@ try {
     await page.fill('#search input[name=app]', tag);
     await page.fill('#search input[name=q]', 'first line');
     await page.click('#search button');
-    await page.locator('#search-status', { hasText: /event\(s\)|failed/ }).waitFor();
+    await page.locator('#search-status', { hasText: /match|failed/ }).waitFor();
     found = await page.locator('#results td', { hasText: 'first line from the browser test ' + tag }).count() > 0;
     if (!found) await page.waitForTimeout(1000);
   }
   if (!found) throw new Error('the search did not find the message: ' + await page.textContent('#search-status'));
   await page.locator('#results td', { hasText: 'first line from the browser test' }).first().click();
   await page.locator('#detail', { hasText: '"app_name": "' + tag + '"' }).waitFor();
+  await page.locator('#histogram canvas').first().waitFor();
+  const status = await page.textContent('#search-status');
+  if (!status.startsWith('1 event(s) match')) throw new Error('histogram total: ' + status);
+  const csv = await page.getAttribute('#export-csv', 'href');
+  const exported = await page.evaluate(async (href) => (await fetch(href)).text(), csv);
+  if (!exported.includes('first line from the browser test ' + tag)) throw new Error('CSV export: ' + exported);
   await page.screenshot({ path: SHOTS + '/4-search.png', fullPage: true });
-  console.log('the search found the message and showed its details');
+  console.log('the search found the message, its histogram and its CSV export, and showed its details');
 } finally {
   if (logger) logger.stdin.end();
   await browser.close();

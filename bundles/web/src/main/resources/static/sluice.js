@@ -98,6 +98,47 @@ function eventRow(row, e) {
   cell(row, e.time); cell(row, e.host); cell(row, e.app_name); cell(row, e.severity); cell(row, e.message);
 }
 
+let searchParams = null;
+let histogram = null;
+
+function showDetail(e) {
+  return async () => {
+    const d = await api('event?' + new URLSearchParams({time: e.time, id: e.id}));
+    const pre = document.getElementById('detail');
+    pre.textContent = JSON.stringify(d, null, 2);
+    pre.hidden = false;
+  };
+}
+
+async function searchPage(after) {
+  const p = new URLSearchParams(searchParams);
+  if (after) p.set('after', after);
+  const page = await api('search?' + p);
+  const body = document.querySelector('#results tbody');
+  if (!after) body.replaceChildren();
+  for (const e of page.events) {
+    const row = body.insertRow();
+    eventRow(row, e);
+    row.addEventListener('click', showDetail(e));
+  }
+  const more = document.getElementById('more');
+  more.hidden = !page.next;
+  more.onclick = () => searchPage(page.next);
+  return page;
+}
+
+async function drawHistogram() {
+  const h = await api('search/histogram?' + new URLSearchParams({...Object.fromEntries(searchParams), buckets: 60}));
+  const data = [h.buckets.map((b) => Date.parse(b.start) / 1000), h.buckets.map((b) => b.count)];
+  const el = document.getElementById('histogram');
+  if (histogram) histogram.destroy();
+  histogram = new uPlot({
+    width: Math.max(300, el.clientWidth || 800), height: 140,
+    series: [{}, { label: 'matches', stroke: '#457b9d', fill: 'rgba(69,123,157,0.4)', paths: uPlot.paths.bars() }],
+  }, data, el);
+  return h.total;
+}
+
 document.getElementById('search').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const form = ev.target;
@@ -106,20 +147,15 @@ document.getElementById('search').addEventListener('submit', async (ev) => {
   const to = new Date();
   p.set('from', new Date(to.getTime() - minutes * 60000).toISOString());
   p.set('to', new Date(to.getTime() + 1000).toISOString());
+  searchParams = p;
   const status = document.getElementById('search-status');
   status.textContent = 'searching…';
   try {
-    const page = await api('search?' + p);
-    fill('results', page.events, (row, e) => {
-      eventRow(row, e);
-      row.addEventListener('click', async () => {
-        const d = await api('event?' + new URLSearchParams({time: e.time, id: e.id}));
-        const pre = document.getElementById('detail');
-        pre.textContent = JSON.stringify(d, null, 2);
-        pre.hidden = false;
-      });
-    });
-    status.textContent = page.events.length + ' event(s) in ' + page.took_ms + ' ms' + (page.next ? ' (more)' : '');
+    const [page, total] = await Promise.all([searchPage(null), drawHistogram()]);
+    status.textContent = total + ' event(s) match; the newest ' + page.events.length + ' in ' + page.took_ms + ' ms';
+    document.getElementById('export-jsonl').href = 'api/search/export?' + new URLSearchParams({...Object.fromEntries(p), format: 'jsonl'});
+    document.getElementById('export-csv').href = 'api/search/export?' + new URLSearchParams({...Object.fromEntries(p), format: 'csv'});
+    document.getElementById('search-actions').hidden = false;
   } catch (e) {
     status.textContent = 'search failed: ' + e.message;
   }
