@@ -98,6 +98,19 @@ final class KarafProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code count} numbered messages ("event N", from {@code from}) over RELP with
+     * bin/sluice-send; returns once every one is answered 200 (durable in Sluice).
+     */
+    void sendNumbered(Path work, int port, int from, int count) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            lines.add("<13>1 2026-12-03T10:00:00Z host app - - - event " + i);
+        }
+        Path input = Files.write(work.resolve("send" + from + ".txt"), lines, StandardCharsets.UTF_8);
+        sluiceSend(work.resolve("send" + from + ".log"), List.of("-P", Integer.toString(port), "-f", input.toString()));
+    }
+
     /** Sets {@code key = value} in a .cfg file, replacing the line that sets it. */
     void setProperty(String cfg, String key, String value) throws IOException {
         Path file = home.resolve(cfg);

@@ -43,16 +43,16 @@ public class PgsqlShipperITest {
             k.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "maxBackoffMillis", "500");
             k.start(relp);
 
-            send(k, work, relp, 0, TOTAL / 2);
-            await("first half in PostgreSQL").atMost(Duration.ofSeconds(120)).until(() -> rows(pg) == TOTAL / 2);
+            k.sendNumbered(work, relp, 0, TOTAL / 2);
+            await("first half in PostgreSQL").atMost(Duration.ofSeconds(120)).until(() -> pg.events() == TOTAL / 2);
 
             pg.stop();
-            send(k, work, relp, TOTAL / 2, TOTAL / 2);
+            k.sendNumbered(work, relp, TOTAL / 2, TOTAL / 2);
             await().atMost(Duration.ofSeconds(60)).until(() -> k.logLines("PostgreSQL shipper pgsql-main: cannot write")
                     >= 1);
             pg.startServer();
             await("second half after the restart").atMost(Duration.ofSeconds(120))
-                    .until(() -> rows(pg) == TOTAL);
+                    .until(() -> pg.events() == TOTAL);
             io.sluice.api.testing.DeliveryCheck check = new io.sluice.api.testing.DeliveryCheck(TOTAL)
                     .acknowledged(0, TOTAL); // sluice-send returned for both halves: every event answered 200
             try (Connection c = pg.connect("sluice"); Statement s = c.createStatement();
@@ -65,26 +65,5 @@ public class PgsqlShipperITest {
             assertEquals("once: " + check.report(), 0, check.duplicates());
             assertTrue(k.logLines("PostgreSQL shipper pgsql-main: writing to .* again") >= 1);
         }
-    }
-
-    private static long rows(PrivatePostgres pg) {
-        try (Connection c = pg.connect("sluice"); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT count(*) FROM sluice.events")) {
-            r.next();
-            return r.getLong(1);
-        } catch (Exception notYet) {
-            return -1;
-        }
-    }
-
-    /** Numbered messages over RELP with bin/sluice-send: returns once every one is durable in Sluice. */
-    private static void send(KarafProcess k, Path work, int port, int from, int count) throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            lines.add("<13>1 2026-12-03T10:00:00Z host app - - - event " + i);
-        }
-        Path input = Files.write(work.resolve("send" + from + ".txt"), lines, StandardCharsets.UTF_8);
-        k.sluiceSend(work.resolve("send" + from + ".log"), List.of("-P", Integer.toString(port), "-f",
-                input.toString()));
     }
 }

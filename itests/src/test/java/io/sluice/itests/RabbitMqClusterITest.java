@@ -67,13 +67,13 @@ public class RabbitMqClusterITest {
                     .until(() -> consumers(mq) == 2 * perNode);
 
             DeliveryCheck check = new DeliveryCheck(2 * HALF);
-            send(receiver, work, relp, 0, HALF);
+            receiver.sendNumbered(work, relp, 0, HALF);
             check.acknowledged(0, HALF); // sluice-send returned: every event answered 200
-            await("first half in PostgreSQL").atMost(Duration.ofSeconds(120)).until(() -> rows(pg) == HALF);
+            await("first half in PostgreSQL").atMost(Duration.ofSeconds(120)).until(() -> pg.events() == HALF);
 
             // PostgreSQL down: both shipping nodes take batches from the queue and cannot commit them.
             pg.stop();
-            send(receiver, work, relp, HALF, HALF);
+            receiver.sendNumbered(work, relp, HALF, HALF);
             check.acknowledged(HALF, 2 * HALF);
             await("both shipping nodes hold batches").atMost(Duration.ofSeconds(60))
                     .until(() -> ready(mq) <= HALF - 2 * perNode * 100);
@@ -84,7 +84,7 @@ public class RabbitMqClusterITest {
             await("the batches shipper-a held are back in the queue").atMost(Duration.ofSeconds(30))
                     .until(() -> ready(mq) > readyBeforeKill);
             pg.startServer();
-            await("every event in PostgreSQL").atMost(Duration.ofSeconds(180)).until(() -> rows(pg) >= 2 * HALF
+            await("every event in PostgreSQL").atMost(Duration.ofSeconds(180)).until(() -> pg.events() >= 2 * HALF
                     && ready(mq) == 0);
 
             long total;
@@ -129,12 +129,12 @@ public class RabbitMqClusterITest {
             start(node, relp);
 
             DeliveryCheck check = new DeliveryCheck(3 * HALF);
-            send(node, work, relp, 0, HALF);
+            node.sendNumbered(work, relp, 0, HALF);
             check.acknowledged(0, HALF);
             await("first part in the output").atMost(Duration.ofSeconds(60)).until(() -> found(out).distinct() == HALF);
 
             mq.stopApp();
-            send(node, work, relp, HALF, HALF); // answered once Redis holds them
+            node.sendNumbered(work, relp, HALF, HALF); // answered once Redis holds them
             check.acknowledged(HALF, 2 * HALF);
             try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", redis.port)) {
                 assertTrue("Redis holds the events sent while the broker is down", j.llen("sluice:rescue:ingest") > 0);
@@ -142,7 +142,7 @@ public class RabbitMqClusterITest {
 
             redis.stopServer();
             try {
-                send(node, work, relp, 2 * HALF, 10);
+                node.sendNumbered(work, relp, 2 * HALF, 10);
                 throw new IllegalStateException("sluice-send succeeded with the broker and Redis down");
             } catch (AssertionError refused) {
                 assertTrue("RELP answered 500 with the reason: " + refused.getMessage() + "\nkaraf.log: "
@@ -155,7 +155,7 @@ public class RabbitMqClusterITest {
             await("the node uses the broker and Redis again").atMost(Duration.ofSeconds(60))
                     .until(() -> node.logLines("Event bus on RabbitMQ") >= 2
                             && node.logLines("Redis rescue queue at .*: ready") > redisReady);
-            send(node, work, relp, 2 * HALF, HALF);
+            node.sendNumbered(work, relp, 2 * HALF, HALF);
             check.acknowledged(2 * HALF, 3 * HALF);
             await("every acknowledged event in the output").atMost(Duration.ofSeconds(180))
                     .until(() -> found(out).lost(check) == 0);
@@ -215,26 +215,5 @@ public class RabbitMqClusterITest {
         try (com.rabbitmq.client.Connection c = mq.factory().newConnection(); Channel ch = c.createChannel()) {
             return ch.queueDeclarePassive(QUEUE).getMessageCount();
         }
-    }
-
-    private static long rows(PrivatePostgres pg) {
-        try (Connection c = pg.connect("sluice"); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT count(*) FROM sluice.events")) {
-            r.next();
-            return r.getLong(1);
-        } catch (Exception notYet) {
-            return -1;
-        }
-    }
-
-    /** Numbered messages over RELP with bin/sluice-send: returns once every one is durable (confirmed by RabbitMQ). */
-    private static void send(KarafProcess k, Path work, int port, int from, int count) throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            lines.add("<13>1 2026-12-04T10:00:00Z host app - - - event " + i);
-        }
-        Path input = Files.write(work.resolve("send" + from + ".txt"), lines, StandardCharsets.UTF_8);
-        k.sluiceSend(work.resolve("send" + from + ".log"), List.of("-P", Integer.toString(port), "-f",
-                input.toString()));
     }
 }

@@ -10,9 +10,7 @@ import io.sluice.api.component.SluiceComponent;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +72,7 @@ public class NodeStatus implements SluiceComponent {
                     + "intervalSeconds (" + config.intervalSeconds() + ")");
         }
         this.config = config;
-        this.node = config.node().isBlank() ? hostName() : config.node().strip();
+        this.node = config.node().isBlank() ? io.sluice.api.component.ComponentNames.hostName() : config.node().strip();
         this.key = config.prefix() + ":node:" + node;
         this.clock = clock;
         this.pool = new JedisPool(new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>(),
@@ -212,13 +210,6 @@ public class NodeStatus implements SluiceComponent {
         return u.getScheme() + "://" + u.getHost() + ":" + u.getPort() + u.getPath(); // without the password
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
-    }
 
     @Override
     public String name() {

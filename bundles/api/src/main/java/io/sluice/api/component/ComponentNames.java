@@ -12,6 +12,15 @@ public final class ComponentNames {
     private ComponentNames() {
     }
 
+    /** This machine's host name, the default node name of cluster-wide components; "localhost" if unknown. */
+    public static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     /**
      * @param configured the configured name (blank: derive it)
      * @param props      the configuration's properties ({@code service.pid},

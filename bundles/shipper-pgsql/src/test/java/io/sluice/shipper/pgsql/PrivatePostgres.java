@@ -60,6 +60,17 @@ public final class PrivatePostgres implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "sluice", "");
     }
 
+    /** Rows of the shipper's events table in database sluice, schema sluice; -1 while it cannot be read. */
+    public long events() {
+        try (Connection c = connect("sluice"); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM sluice.events")) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException notYet) {
+            return -1;
+        }
+    }
+
     /** Starts the server (again), waiting until it accepts connections. */
     public void startServer() throws Exception {
         as(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", log.toString(), "-w", "-t", "60",

@@ -8,8 +8,6 @@ import io.sluice.api.component.Counters;
 import io.sluice.api.component.Receiver;
 import io.sluice.api.component.SluiceComponent;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,7 +84,7 @@ public class Notifier implements SluiceComponent {
     @Activate
     public Notifier(Config config) {
         this.config = config;
-        this.node = safe(config.node().isBlank() ? hostName() : config.node().strip());
+        this.node = safe(config.node().isBlank() ? io.sluice.api.component.ComponentNames.hostName() : config.node().strip());
         this.link = new BrokerLink(config.uri(), "sluice notifications " + node, 5_000,
                 ch -> ch.exchangeDeclare(config.exchange(), "topic", true));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -236,13 +234,6 @@ public class Notifier implements SluiceComponent {
         return s.replaceAll("[.*#\\s]", "_");
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
-    }
 
     @Override
     public String name() {

@@ -13,8 +13,6 @@ import io.sluice.api.component.ComponentState;
 import io.sluice.api.component.Counters;
 import io.sluice.api.component.SluiceComponent;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -163,7 +161,7 @@ public class RabbitMqEventBus implements EventBus, SluiceComponent {
     public RabbitMqEventBus(Config config) {
         this.config = config;
         this.topology = new Topology(config.prefix().strip(), config.queueType().strip(), config.deliveryLimit());
-        this.node = config.node().isBlank() ? hostName() : config.node().strip();
+        this.node = config.node().isBlank() ? io.sluice.api.component.ComponentNames.hostName() : config.node().strip();
         for (String q : config.queues()) {
             for (String item : q.split(",")) {
                 if (item.isBlank()) {
@@ -650,11 +648,4 @@ public class RabbitMqEventBus implements EventBus, SluiceComponent {
         }
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
-    }
 }
