@@ -1,11 +1,24 @@
 // Sluice's page: the REST API under /sluice/api/ (docs/api.md), same origin, same login.
 'use strict';
 
-const api = (path) => fetch('/sluice/api/' + path, {credentials: 'same-origin'}).then(async (r) => {
+let session = { admin: false, csrf: null };
+
+async function asJson(r) {
+  if (r.status === 401) {
+    window.location.href = '/sluice/login';
+    throw new Error('logged out');
+  }
   const body = await r.json();
   if (!r.ok) throw new Error(body.error || r.statusText);
   return body;
-});
+}
+
+// The page's calls: same origin, the session cookie; the marker header keeps a 401 from opening the
+// browser's Basic dialog. POSTs carry the session's CSRF token.
+const api = (path) => fetch('/sluice/api/' + path, {credentials: 'same-origin', headers: {'X-Sluice-Page': '1'}})
+  .then(asJson);
+const post = (path) => fetch('/sluice/api/' + path, {method: 'POST', credentials: 'same-origin',
+  headers: {'X-Sluice-Page': '1', 'X-Sluice-CSRF': session.csrf || ''}}).then(asJson);
 
 function cell(row, text, cls) {
   const td = row.insertCell();
@@ -20,30 +33,21 @@ function fill(tableId, items, render) {
   for (const item of items) render(body.insertRow(), item);
 }
 
-// Event rates: counter deltas between two polls, kept for an hour in the page.
+// Event rates over the last hour: sampled by the server (GET rates), then one point per status push.
 const HOUR = 3600;
 const rates = { t: [], received: [], shipped: [] };
-let last = null;
 let chart = null;
 
-function sumOf(components, kind, counter) {
-  return components.filter((c) => c.kind === kind).reduce((n, c) => n + (c.counters[counter] || 0), 0);
+function addRate(p) {
+  const t = Date.parse(p.time) / 1000;
+  if (rates.t.length && t <= rates.t[rates.t.length - 1]) return;
+  rates.t.push(t); rates.received.push(p.received); rates.shipped.push(p.shipped);
+  while (rates.t.length && rates.t[0] < t - HOUR) {
+    rates.t.shift(); rates.received.shift(); rates.shipped.shift();
+  }
 }
 
-function chartRates(status) {
-  const now = Date.parse(status.time) / 1000;
-  const sample = { t: now, received: sumOf(status.components, 'receiver', 'received'),
-    shipped: sumOf(status.components, 'shipper', 'acked') };
-  if (last && now > last.t) {
-    const dt = now - last.t;
-    rates.t.push(now);
-    rates.received.push(Math.max(0, (sample.received - last.received) / dt));
-    rates.shipped.push(Math.max(0, (sample.shipped - last.shipped) / dt));
-    while (rates.t.length && rates.t[0] < now - HOUR) {
-      rates.t.shift(); rates.received.shift(); rates.shipped.shift();
-    }
-  }
-  last = sample;
+function drawRates() {
   const data = [rates.t, rates.received, rates.shipped];
   if (!chart) {
     const el = document.getElementById('rates');
@@ -60,29 +64,81 @@ function chartRates(status) {
 // for the browser test: how many points the chart holds
 window.chartPoints = () => rates.t.length;
 
-async function refresh() {
-  try {
-    const [status, clients, streams] = await Promise.all([api('status'), api('clients'), api('streams')]);
-    fill('components', status.components, (row, c) => {
-      row.className = 'state-' + c.state;
-      row.dataset.name = c.name;
-      cell(row, c.name); cell(row, c.kind); cell(row, c.state);
-      for (const k of ['received', 'acked', 'failed', 'queued']) cell(row, c.counters[k], 'num');
-      cell(row, c.detail);
-    });
-    fill('clients', clients.clients, (row, c) => {
-      row.dataset.listener = c.listener;
-      cell(row, c.listener); cell(row, c.peer); cell(row, c.protocol); cell(row, c.since); cell(row, c.events, 'num');
-    });
-    fill('streams', streams.streams, (row, s) => {
-      cell(row, s.stream); cell(row, s.depth, 'num');
-      cell(row, Object.entries(s.lag).map(([g, n]) => g + ': ' + n).join(', '));
-    });
-    chartRates(status);
-    document.getElementById('updated').textContent = 'updated ' + new Date(status.time).toLocaleTimeString();
-  } catch (e) {
-    document.getElementById('updated').textContent = 'cannot reach the API: ' + e.message;
-  }
+function actionButton(td, label, run) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.dataset.action = label.toLowerCase();
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      await run();
+      document.getElementById('action-status').textContent = label + ': done';
+    } catch (e) {
+      document.getElementById('action-status').textContent = label + ' failed: ' + e.message;
+    } finally {
+      b.disabled = false;
+    }
+  });
+  td.append(b);
+}
+
+function render(s) {
+  fill('components', s.status.components, (row, c) => {
+    row.className = 'state-' + c.state;
+    row.dataset.name = c.name;
+    cell(row, c.name); cell(row, c.kind); cell(row, c.state);
+    for (const k of ['received', 'acked', 'failed', 'queued']) cell(row, c.counters[k], 'num');
+    cell(row, c.detail);
+    const td = cell(row, '');
+    if (session.admin && c.configuration) {
+      const target = 'components/' + encodeURIComponent(c.name) + '/';
+      if (c.stoppable) {
+        actionButton(td, c.state === 'stopped' ? 'Start' : 'Stop', () => post(target + (c.state === 'stopped' ? 'start' : 'stop')));
+      }
+      actionButton(td, 'Restart', () => post(target + 'restart'));
+    }
+  });
+  fill('services', s.status.components.filter((c) => c.service), (row, c) => {
+    row.className = 'state-' + c.state;
+    cell(row, c.service); cell(row, c.name); cell(row, c.state); cell(row, c.detail);
+  });
+  fill('clients', s.clients, (row, c) => {
+    row.dataset.listener = c.listener;
+    cell(row, c.listener); cell(row, c.peer); cell(row, c.protocol); cell(row, c.since); cell(row, c.events, 'num');
+  });
+  fill('streams', s.streams, (row, st) => {
+    cell(row, st.stream); cell(row, st.depth, 'num');
+    cell(row, Object.entries(st.lag).map(([g, n]) => g + ': ' + n).join(', '));
+  });
+  fill('chains', s.chains, (row, c) => {
+    cell(row, c.name); cell(row, c.problem || (c.last_error ? 'running; newest version refused: ' + c.last_error : 'running'));
+    cell(row, c.calls.map((k) => k.filter + ' ' + k.calls + '/' + k.matched + '/' + k.failed).join(', '));
+    const td = cell(row, '');
+    if (session.admin) actionButton(td, 'Reload', () => post('chains/' + encodeURIComponent(c.name) + '/reload'));
+  });
+  document.getElementById('nodes-section').hidden = !s.nodes.length;
+  fill('nodes', s.nodes, (row, n) => {
+    cell(row, n.node); cell(row, n.updated);
+    const comps = Object.entries(n.components);
+    cell(row, comps.length, 'num');
+    cell(row, comps.filter(([, c]) => c.state !== 'running').map(([name, c]) => name + ': ' + c.state).join(', ') || 'all running');
+    cell(row, comps.reduce((k, [, c]) => k + ((c.clients || []).length), 0), 'num');
+  });
+  if (s.rate) { addRate(s.rate); drawRates(); }
+  document.getElementById('updated').textContent = 'live, ' + new Date(s.status.time).toLocaleTimeString();
+}
+
+async function start() {
+  session = await api('session');
+  document.getElementById('user').textContent = session.user + (session.admin ? ' (admin)' : '');
+  document.getElementById('logout').hidden = false;
+  const history = await api('rates');
+  for (const p of history.points) addRate(p);
+  drawRates();
+  const live = new EventSource('/sluice/api/status/stream');
+  live.addEventListener('status', (m) => render(JSON.parse(m.data)));
+  live.onerror = () => { document.getElementById('updated').textContent = 'reconnecting…'; };
 }
 
 function conditions(form) {
@@ -105,7 +161,8 @@ function showDetail(e) {
   return async () => {
     const d = await api('event?' + new URLSearchParams({time: e.time, id: e.id}));
     const pre = document.getElementById('detail');
-    pre.textContent = JSON.stringify(d, null, 2);
+    const sig = d.hmac ? 'Signature (key ' + d.hmac.key + '): ' + d.hmac.verification : 'Signature: none (unsigned event)';
+    pre.textContent = sig + '\n\n' + JSON.stringify(d, null, 2);
     pre.hidden = false;
   };
 }
@@ -178,5 +235,4 @@ document.getElementById('tail').addEventListener('submit', (ev) => {
   tail.addEventListener('skipped', (m) => { status.textContent = 'following (' + m.data + ' skipped: too fast to show)'; });
 });
 
-refresh();
-setInterval(refresh, 2000);
+start().catch((e) => { document.getElementById('updated').textContent = 'cannot reach the API: ' + e.message; });

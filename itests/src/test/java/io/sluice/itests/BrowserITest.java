@@ -34,7 +34,7 @@ public class BrowserITest {
             int tcp = k.listenOnFreePorts(work.resolve("s.sock")).tcp();
             String http = SluiceOptions.freePort();
             k.setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", http);
-            k.setProperty("etc/users.properties", "browser", "b-secret,viewer");
+            k.setProperty("etc/users.properties", "browser", "b-secret,admin");
             Files.copy(k.home.resolve("etc/io.sluice.shipper.pgsql-main.cfg.example"),
                     k.home.resolve("etc/io.sluice.shipper.pgsql-main.cfg"));
             k.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "url", pg.url());

@@ -185,4 +185,172 @@ public class WebApiITest {
         assertEquals(400, badEvent.statusCode());
         assertTrue(badEvent.body(), badEvent.body().contains("'time' must be an ISO-8601 instant"));
     }
+
+    private static URI url(String path) {
+        return URI.create("http://127.0.0.1:" + System.getProperty("sluice.itest.http") + path);
+    }
+
+    /** Logs in with the page's form on a client of its own; returns the client, holding the session cookie. */
+    private HttpClient loggedIn(String user, String password) throws Exception {
+        HttpClient c = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = c.send(HttpRequest.newBuilder(url("/sluice/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("user=" + user + "&password=" + password)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, r.statusCode());
+        assertTrue(r.headers().firstValue("Location").orElse(""), r.headers().firstValue("Location").orElse("")
+                .endsWith("/sluice/"));
+        String cookie = r.headers().firstValue("Set-Cookie").orElse("");
+        assertTrue(cookie, cookie.startsWith("SLUICE_SESSION=") && cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict") && cookie.contains("Path=/sluice"));
+        return c;
+    }
+
+    private static HttpResponse<String> call(HttpClient c, String method, String path, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String csrf(HttpClient c) throws Exception {
+        HttpResponse<String> s = call(c, "GET", "/sluice/api/session");
+        assertEquals(s.body(), 200, s.statusCode());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"csrf\":\"([^\"]+)\"").matcher(s.body());
+        assertTrue(s.body(), m.find());
+        return m.group(1);
+    }
+
+    private String stateOf(String component) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"name\":\"" + component
+                + "\",\"kind\":\"[a-z]+\",\"state\":\"([a-z]+)\"").matcher(get("/sluice/api/status",
+                "viewer1:v-secret").body());
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 2000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    public void theLoginFormMakesASessionThatTheLogoutEnds() throws Exception {
+        HttpClient anonymous = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> page = call(anonymous, "GET", "/sluice/");
+        assertEquals("a page without a login goes to the form", 302, page.statusCode());
+        assertTrue(page.headers().firstValue("Location").orElse("").endsWith("/sluice/login"));
+        HttpResponse<String> form = call(anonymous, "GET", "/sluice/login");
+        assertEquals(200, form.statusCode());
+        assertTrue(form.body(), form.body().contains("<form id=\"login\" method=\"post\""));
+        HttpResponse<String> pageCall = call(anonymous, "GET", "/sluice/api/status", "X-Sluice-Page", "1");
+        assertEquals(401, pageCall.statusCode());
+        assertTrue("no Basic dialog for the page's own calls",
+                pageCall.headers().firstValue("WWW-Authenticate").isEmpty());
+
+        HttpResponse<String> wrong = anonymous.send(HttpRequest.newBuilder(url("/sluice/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("user=viewer1&password=nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, wrong.statusCode());
+        assertTrue(wrong.headers().firstValue("Location").orElse("").endsWith("/sluice/login?failed"));
+        assertTrue(call(anonymous, "GET", "/sluice/login?failed").body().contains("Login failed"));
+
+        HttpClient viewer = loggedIn("viewer1", "v-secret");
+        assertEquals(200, call(viewer, "GET", "/sluice/").statusCode());
+        HttpResponse<String> session = call(viewer, "GET", "/sluice/api/session");
+        assertTrue(session.body(), session.body().contains("\"user\":\"viewer1\"")
+                && session.body().contains("\"admin\":false"));
+        assertEquals(200, call(viewer, "GET", "/sluice/api/status").statusCode());
+
+        HttpResponse<String> out = call(viewer, "POST", "/sluice/logout");
+        assertEquals(302, out.statusCode());
+        assertEquals("the session is over", 401, call(viewer, "GET", "/sluice/api/status").statusCode());
+    }
+
+    @Test
+    public void anAdministratorStopsAndStartsAListenerWithTheSessionsTokenAndAViewerCannot() throws Exception {
+        int tcp = Integer.parseInt(System.getProperty("sluice.itest.tcp"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(stateOf("tcp-main")));
+        HttpClient admin = loggedIn("admin1", "a-secret");
+        String token = csrf(admin);
+        assertEquals("no token: refused", 403, call(admin, "POST", "/sluice/api/components/tcp-main/stop").statusCode());
+        assertEquals("wrong token: refused", 403, call(admin, "POST", "/sluice/api/components/tcp-main/stop",
+                "X-Sluice-CSRF", token + "x").statusCode());
+        assertEquals("another site's request: refused", 403, call(admin, "POST", "/sluice/api/components/tcp-main/stop",
+                "X-Sluice-CSRF", token, "Origin", "http://elsewhere.example").statusCode());
+        HttpClient viewer = loggedIn("viewer1", "v-secret");
+        HttpResponse<String> notAdmin = call(viewer, "POST", "/sluice/api/components/tcp-main/stop",
+                "X-Sluice-CSRF", csrf(viewer));
+        assertEquals(403, notAdmin.statusCode());
+        assertTrue(notAdmin.body(), notAdmin.body().contains("admin role"));
+        assertEquals("running", stateOf("tcp-main"));
+
+        HttpResponse<String> stop = call(admin, "POST", "/sluice/api/components/tcp-main/stop", "X-Sluice-CSRF", token);
+        assertEquals(stop.body(), 202, stop.statusCode());
+        await("tcp-main stopped").atMost(Duration.ofSeconds(30)).until(() -> "stopped".equals(stateOf("tcp-main")));
+        assertTrue("its port is closed", !accepts(tcp));
+        String cfg = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("karaf.etc"),
+                "io.sluice.syslog.tcp-main.cfg"));
+        assertTrue("kept in its .cfg file: " + cfg, cfg.matches("(?s).*enabled\\s*=\\s*\"?false.*"));
+
+        // A script with HTTP Basic: needs the X-Requested-By header.
+        HttpResponse<String> noHeader = send("POST", "/sluice/api/components/tcp-main/start", "admin1:a-secret");
+        assertEquals(403, noHeader.statusCode());
+        assertTrue(noHeader.body(), noHeader.body().contains("X-Requested-By"));
+        HttpResponse<String> start = client.send(HttpRequest.newBuilder(url("/sluice/api/components/tcp-main/start"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "admin1:a-secret".getBytes(StandardCharsets.UTF_8)))
+                .header("X-Requested-By", "script").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(start.body(), 202, start.statusCode());
+        await("tcp-main runs again").atMost(Duration.ofSeconds(30))
+                .until(() -> "running".equals(stateOf("tcp-main")) && accepts(tcp));
+
+        assertEquals(404, call(admin, "POST", "/sluice/api/components/nothing/stop", "X-Sluice-CSRF", token).statusCode());
+        assertEquals(404, call(admin, "POST", "/sluice/api/components/tcp-main/explode", "X-Sluice-CSRF", token)
+                .statusCode());
+        HttpResponse<String> notStoppable = call(admin, "POST", "/sluice/api/components/bus/stop", "X-Sluice-CSRF", token);
+        assertEquals(notStoppable.body(), 409, notStoppable.statusCode());
+    }
+
+    @Test
+    public void anAdministratorReloadsAChainAndEveryoneReadsChainsRatesAndTheLiveStatus() throws Exception {
+        HttpResponse<String> chains = get("/sluice/api/chains", "viewer1:v-secret");
+        assertEquals(200, chains.statusCode());
+        assertTrue(chains.body(), chains.body().contains("\"name\":\"main\""));
+        HttpClient admin = loggedIn("admin1", "a-secret");
+        HttpResponse<String> reload = call(admin, "POST", "/sluice/api/chains/main/reload", "X-Sluice-CSRF", csrf(admin));
+        assertEquals(reload.body(), 200, reload.statusCode());
+        assertTrue(reload.body(), reload.body().contains("\"name\":\"main\"") && reload.body().contains("\"last_error\":null"));
+        assertEquals(404, call(admin, "POST", "/sluice/api/chains/none/reload", "X-Sluice-CSRF", csrf(admin)).statusCode());
+
+        // Rates are sampled by the server every 5 s whether or not a page is open.
+        await("rate points").atMost(Duration.ofSeconds(30)).until(() -> get("/sluice/api/rates", "viewer1:v-secret")
+                .body().contains("\"received\":"));
+        HttpResponse<String> rates = get("/sluice/api/rates", "viewer1:v-secret");
+        assertTrue(rates.body(), rates.body().contains("\"interval_seconds\":5"));
+
+        HttpRequest live = HttpRequest.newBuilder(url("/sluice/api/status/stream")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "viewer1:v-secret".getBytes(StandardCharsets.UTF_8))).build();
+        HttpResponse<java.io.InputStream> r = client.send(live, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                StandardCharsets.UTF_8))) {
+            assertEquals("event: status", in.readLine());
+            String data = in.readLine();
+            assertTrue(data, data.startsWith("data: {\"status\":{") && data.contains("\"clients\":[")
+                    && data.contains("\"streams\":[") && data.contains("\"chains\":[") && data.contains("\"nodes\":["));
+            assertEquals("", in.readLine());
+            assertEquals("pushed again", "event: status", in.readLine());
+        }
+    }
 }

@@ -121,6 +121,34 @@ public class WebConsolePluginITest {
     }
 
     @Test
+    public void anAdministratorStopsAndStartsAListenerAndReloadsAChainFromTheConsole() throws Exception {
+        String html = page("admin1:a-secret").body();
+        Matcher token = Pattern.compile("name='token' value='([^']+)'").matcher(html);
+        assertTrue(token.find());
+        String t = URLEncoder.encode(token.group(1), StandardCharsets.UTF_8);
+        assertTrue("a Stop button for tcp-main", html.contains("name='action' value='stop'><input type='hidden' "
+                + "name='component' value='tcp-main'>"));
+        assertTrue("a Reload button for chain main", html.contains("name='chain' value='main'>"));
+
+        assertEquals(403, post("action=stop&component=tcp-main&token=wrong").statusCode());
+        HttpResponse<String> stop = post("action=stop&component=tcp-main&token=" + t);
+        assertEquals(stop.body(), 302, stop.statusCode());
+        await("tcp-main stopped").atMost(Duration.ofSeconds(30))
+                .until(() -> page("admin1:a-secret").body().contains("<td>tcp-main</td><td>receiver</td><td>stopped</td>"));
+        assertTrue("a Start button now", page("admin1:a-secret").body().contains("name='action' value='start'><input "
+                + "type='hidden' name='component' value='tcp-main'>"));
+        assertEquals(302, post("action=start&component=tcp-main&token=" + t).statusCode());
+        await("tcp-main runs again").atMost(Duration.ofSeconds(30))
+                .until(() -> page("admin1:a-secret").body().contains("<td>tcp-main</td><td>receiver</td><td>running</td>"));
+        assertEquals("the bus has no stop", 409, post("action=stop&component=bus&token=" + t).statusCode());
+
+        HttpResponse<String> reload = post("action=reload&chain=main&token=" + t);
+        assertEquals(302, reload.statusCode());
+        assertTrue(reload.headers().firstValue("Location").orElse(""),
+                reload.headers().firstValue("Location").orElse("").contains("Reloaded+chain+main."));
+    }
+
+    @Test
     public void aViewerIsNotLetIntoTheConsole() throws Exception {
         // a client of its own: no session cookie from the administrator's login
         HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -104,6 +104,51 @@ public final class EventSigner {
         }
     }
 
+    /**
+     * A signer with the keys of a file: one {@code keyid = base64 secret} per line (at least
+     * {@link #MIN_KEY_BYTES} bytes each), {@code #} comments and blank lines skipped; the first key signs.
+     *
+     * @throws IllegalArgumentException naming the file and line when it cannot be read or a line is wrong
+     */
+    public static EventSigner fromKeysFile(java.nio.file.Path file) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the keys file " + file + ": " + e.getMessage());
+        }
+        Builder b = builder();
+        int n = 0;
+        int keys = 0;
+        for (String line : text.split("\n")) {
+            n++;
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            int eq = l.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(file + ":" + n + ": expected 'keyid = base64 secret'");
+            }
+            byte[] secret;
+            try {
+                secret = Base64.getDecoder().decode(l.substring(eq + 1).strip());
+            } catch (IllegalArgumentException notBase64) {
+                throw new IllegalArgumentException(file + ":" + n + ": the secret is not base64");
+            }
+            try {
+                b.key(l.substring(0, eq).strip(), secret);
+            } catch (IllegalArgumentException tooShort) {
+                throw new IllegalArgumentException(file + ":" + n + ": " + tooShort.getMessage());
+            }
+            keys++;
+        }
+        if (keys == 0) {
+            throw new IllegalArgumentException("the keys file " + file + " holds no key");
+        }
+        return b.build();
+    }
+
     /** Collects keys; the first added signs unless {@link #signWith(String)} names another. */
     public static final class Builder {
         private final Map<String, SecretKeySpec> keys = new LinkedHashMap<>();

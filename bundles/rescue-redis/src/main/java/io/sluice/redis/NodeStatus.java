@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +43,11 @@ import redis.clients.jedis.Transaction;
  * in one MULTI/EXEC, so a reader never sees half a status. Redis down: the write is skipped and
  * retried at the next interval (this is status, not events: nothing waits for it).
  */
-@Component(service = SluiceComponent.class, configurationPid = "io.sluice.redis",
+@Component(service = {SluiceComponent.class, io.sluice.api.component.ClusterStatus.class}, configurationPid = "io.sluice.redis",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        property = SluiceComponent.NAME_PROPERTY + "=redis-status")
+        property = {SluiceComponent.NAME_PROPERTY + "=redis-status", SluiceComponent.SERVICE_PROPERTY + "=redis"})
 @Designate(ocd = RedisConfig.class)
-public class NodeStatus implements SluiceComponent {
+public class NodeStatus implements SluiceComponent, io.sluice.api.component.ClusterStatus {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStatus.class);
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -147,6 +148,39 @@ public class NodeStatus implements SluiceComponent {
             state = ComponentState.DEGRADED;
             detail = "cannot write to " + where() + ": " + e.getMessage();
         }
+    }
+
+    /** Most nodes {@link #nodes()} reads. */
+    static final int MAX_NODES = 500;
+
+    @Override
+    public List<io.sluice.api.component.ClusterStatus.Node> nodes() {
+        long now = clock.millis();
+        List<io.sluice.api.component.ClusterStatus.Node> out = new java.util.ArrayList<>();
+        try (Jedis j = pool.getResource()) {
+            List<String> names = j.zrangeByScore(config.prefix() + ":nodes", now - config.ttlSeconds() * 1000L,
+                    Double.POSITIVE_INFINITY, 0, MAX_NODES);
+            redis.clients.jedis.Pipeline p = j.pipelined();
+            List<redis.clients.jedis.Response<Map<String, String>>> hashes = new java.util.ArrayList<>();
+            for (String n : names) {
+                hashes.add(p.hgetAll(config.prefix() + ":node:" + n));
+            }
+            p.sync();
+            for (int i = 0; i < names.size(); i++) {
+                Map<String, String> h = new java.util.TreeMap<>(hashes.get(i).get());
+                String head = h.remove("_node");
+                if (head == null) {
+                    continue; // expired between the two reads
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"updated\":(\\d+)").matcher(head);
+                Instant updated = m.find() ? Instant.ofEpochMilli(Long.parseLong(m.group(1))) : null;
+                out.add(new io.sluice.api.component.ClusterStatus.Node(names.get(i), updated, h));
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot read the cluster's status from " + where() + ": " + e.getMessage(), e);
+        }
+        out.sort(java.util.Comparator.comparing(io.sluice.api.component.ClusterStatus.Node::name));
+        return out;
     }
 
     private static Map<String, Object> describe(SluiceComponent c) {

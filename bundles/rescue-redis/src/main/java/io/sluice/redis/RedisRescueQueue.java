@@ -45,7 +45,7 @@ import redis.clients.jedis.params.SetParams;
  */
 @Component(service = {RescueQueue.class, SluiceComponent.class}, configurationPid = "io.sluice.redis",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        property = SluiceComponent.NAME_PROPERTY + "=redis-rescue")
+        property = {SluiceComponent.NAME_PROPERTY + "=redis-rescue", SluiceComponent.SERVICE_PROPERTY + "=redis"})
 public class RedisRescueQueue implements RescueQueue, SluiceComponent {
     private static final Logger LOG = LoggerFactory.getLogger(RedisRescueQueue.class);
     private static final long LOCK_MS = 120_000;

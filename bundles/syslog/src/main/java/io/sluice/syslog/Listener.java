@@ -90,6 +90,33 @@ abstract class Listener implements Receiver {
      * invalid, stays registered in state FAILED naming the problem (visible in sluice:status) instead
      * of failing activation, where only the log would tell.
      */
+    final synchronized void start(java.util.function.Supplier<Settings> make, String fallbackName, boolean enabled) {
+        if (!enabled) {
+            disabled(fallbackName);
+            return;
+        }
+        start(make, fallbackName);
+    }
+
+    final synchronized void modify(java.util.function.Supplier<Settings> make, String fallbackName, boolean enabled) {
+        if (!enabled) {
+            stop();
+            disabled(fallbackName);
+            return;
+        }
+        modify(make, fallbackName);
+    }
+
+    /** Stopped by its configuration ({@code enabled = false}): registered, visible, nothing listening. */
+    private void disabled(String name) {
+        settings = null;
+        badName = name;
+        clients = null;
+        state = ComponentState.STOPPED;
+        detail = "stopped (enabled = false in its configuration): nothing is listening";
+        LOG.info("listener {}: {}", name, detail);
+    }
+
     final synchronized void start(java.util.function.Supplier<Settings> make, String fallbackName) {
         Settings s;
         try {
@@ -170,10 +197,10 @@ abstract class Listener implements Receiver {
 
     /** Stops, changes the transport's protocol name (Unix stream versus datagram), and starts again. */
     final synchronized void restartAs(String newProtocol, java.util.function.Supplier<Settings> make,
-            String fallbackName) {
+            String fallbackName, boolean enabled) {
         stop();
         protocol = newProtocol;
-        start(make, fallbackName);
+        start(make, fallbackName, enabled);
     }
 
     final synchronized void stop() {

@@ -30,7 +30,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code 200 OK} to a message only once it is durable in the bus; see docs/protocols.md for the
  * protocol as Sluice speaks it, including the {@code lz4} extension.
  */
-@Component(service = {Receiver.class, SluiceComponent.class}, configurationPid = "io.sluice.syslog.relp",
+@Component(service = {Receiver.class, SluiceComponent.class}, property = SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true", configurationPid = "io.sluice.syslog.relp",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = RelpListener.Config.class, factory = true)
 public class RelpListener extends Listener {
@@ -40,6 +40,10 @@ public class RelpListener extends Listener {
     public @interface Config {
         @AttributeDefinition(description = "Name in sluice:status and the client list; empty: relp-<configuration name>.")
         String name() default "";
+
+        @AttributeDefinition(description = "false stops the listener (its socket closed) while keeping its "
+                + "configuration; the web page and console set it to stop and start it.")
+        boolean enabled() default true;
 
         @AttributeDefinition(description = "Address to listen on; 0.0.0.0 or :: for every interface.")
         String bindAddress() default "127.0.0.1";
@@ -168,12 +172,12 @@ public class RelpListener extends Listener {
             Map<String, Object> props) {
         super(bus, transports, parsers, "relp");
         this.software = "sluice," + version;
-        start(() -> settings(config, props), nameOf(config.name(), "relp", props, config.port()));
+        start(() -> settings(config, props), nameOf(config.name(), "relp", props, config.port()), config.enabled());
     }
 
     @Modified
     void modified(Config config, Map<String, Object> props) {
-        modify(() -> settings(config, props), nameOf(config.name(), "relp", props, config.port()));
+        modify(() -> settings(config, props), nameOf(config.name(), "relp", props, config.port()), config.enabled());
     }
 
     @Deactivate

@@ -24,7 +24,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * Frames per RFC 6587 (octet-counted or LF, detected per frame); stops reading from a sender while
  * the bus cannot take more.
  */
-@Component(service = {Receiver.class, SluiceComponent.class}, configurationPid = "io.sluice.syslog.tcp",
+@Component(service = {Receiver.class, SluiceComponent.class}, property = SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true", configurationPid = "io.sluice.syslog.tcp",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = TcpListener.Config.class, factory = true)
 public class TcpListener extends Listener {
@@ -33,6 +33,10 @@ public class TcpListener extends Listener {
     public @interface Config {
         @AttributeDefinition(description = "Name in sluice:status and the client list; empty: tcp-<configuration name>.")
         String name() default "";
+
+        @AttributeDefinition(description = "false stops the listener (its socket closed) while keeping its "
+                + "configuration; the web page and console set it to stop and start it.")
+        boolean enabled() default true;
 
         @AttributeDefinition(description = "Address to listen on; 0.0.0.0 or :: for every interface.")
         String bindAddress() default "127.0.0.1";
@@ -140,12 +144,12 @@ public class TcpListener extends Listener {
 
     TcpListener(EventBus bus, Transports transports, ParserSource parsers, Config config, Map<String, Object> props) {
         super(bus, transports, parsers, "tcp");
-        start(() -> settings(config, props), nameOf(config.name(), "tcp", props, config.port()));
+        start(() -> settings(config, props), nameOf(config.name(), "tcp", props, config.port()), config.enabled());
     }
 
     @Modified
     void modified(Config config, Map<String, Object> props) {
-        modify(() -> settings(config, props), nameOf(config.name(), "tcp", props, config.port()));
+        modify(() -> settings(config, props), nameOf(config.name(), "tcp", props, config.port()), config.enabled());
     }
 
     @Deactivate

@@ -26,7 +26,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * One message per datagram. UDP has no back-pressure: when the bus cannot take more, datagrams are
  * dropped and counted ({@code dropped} in {@code sluice:status}).
  */
-@Component(service = {Receiver.class, SluiceComponent.class}, configurationPid = "io.sluice.syslog.udp",
+@Component(service = {Receiver.class, SluiceComponent.class}, property = SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true", configurationPid = "io.sluice.syslog.udp",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = UdpListener.Config.class, factory = true)
 public class UdpListener extends Listener {
@@ -37,6 +37,10 @@ public class UdpListener extends Listener {
     public @interface Config {
         @AttributeDefinition(description = "Name in sluice:status and the client list; empty: udp-<configuration name>.")
         String name() default "";
+
+        @AttributeDefinition(description = "false stops the listener (its socket closed) while keeping its "
+                + "configuration; the web page and console set it to stop and start it.")
+        boolean enabled() default true;
 
         @AttributeDefinition(description = "Address to listen on; 0.0.0.0 or :: for every interface.")
         String bindAddress() default "127.0.0.1";
@@ -103,12 +107,12 @@ public class UdpListener extends Listener {
 
     UdpListener(EventBus bus, Transports transports, ParserSource parsers, Config config, Map<String, Object> props) {
         super(bus, transports, parsers, "udp");
-        start(() -> settings(config, props), nameOf(config.name(), "udp", props, config.port()));
+        start(() -> settings(config, props), nameOf(config.name(), "udp", props, config.port()), config.enabled());
     }
 
     @Modified
     void modified(Config config, Map<String, Object> props) {
-        modify(() -> settings(config, props), nameOf(config.name(), "udp", props, config.port()));
+        modify(() -> settings(config, props), nameOf(config.name(), "udp", props, config.port()), config.enabled());
     }
 
     @Deactivate

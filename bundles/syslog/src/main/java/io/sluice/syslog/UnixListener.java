@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * factory configuration {@code etc/io.sluice.syslog.unix-NAME.cfg}. A stale socket file left by a
  * crash is replaced; any other file at the path is left alone and the listener reports it.
  */
-@Component(service = {Receiver.class, SluiceComponent.class}, configurationPid = "io.sluice.syslog.unix",
+@Component(service = {Receiver.class, SluiceComponent.class}, property = SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true", configurationPid = "io.sluice.syslog.unix",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = UnixListener.Config.class, factory = true)
 public class UnixListener extends Listener {
@@ -50,6 +50,10 @@ public class UnixListener extends Listener {
     public @interface Config {
         @AttributeDefinition(description = "Name in sluice:status and the client list; empty: unix-<configuration name>.")
         String name() default "";
+
+        @AttributeDefinition(description = "false stops the listener (its socket closed) while keeping its "
+                + "configuration; the web page and console set it to stop and start it.")
+        boolean enabled() default true;
 
         @AttributeDefinition(description = "Path of the socket file; empty: ${karaf.data}/sluice/<name>.sock.")
         String path() default "";
@@ -122,17 +126,17 @@ public class UnixListener extends Listener {
 
     UnixListener(EventBus bus, Transports transports, ParserSource parsers, Config config, Map<String, Object> props) {
         super(bus, transports, parsers, protocolOrDatagram(config));
-        start(() -> settings(config, props), nameOf(config.name(), "unix", props, 0));
+        start(() -> settings(config, props), nameOf(config.name(), "unix", props, 0), config.enabled());
     }
 
     @Modified
     void modified(Config config, Map<String, Object> props) {
         String wanted = protocolOrDatagram(config);
         if (!wanted.equals(protocol())) {
-            restartAs(wanted, () -> settings(config, props), nameOf(config.name(), "unix", props, 0));
+            restartAs(wanted, () -> settings(config, props), nameOf(config.name(), "unix", props, 0), config.enabled());
             return;
         }
-        modify(() -> settings(config, props), nameOf(config.name(), "unix", props, 0));
+        modify(() -> settings(config, props), nameOf(config.name(), "unix", props, 0), config.enabled());
     }
 
     @Deactivate

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -68,6 +67,26 @@ public class ApiServlet extends HttpServlet {
                 + "changed in etc/users.properties.")
         boolean refuseDefaultCredentials() default true;
 
+        @AttributeDefinition(description = "A login session ends after this many minutes without a request.",
+                min = "1")
+        int sessionIdleMinutes() default 30;
+
+        @AttributeDefinition(description = "A login session ends this many hours after the login, used or not.",
+                min = "1")
+        int sessionMaxHours() default 12;
+
+        @AttributeDefinition(description = "Most login sessions held at once; beyond, the oldest ends.", min = "1")
+        int maxSessions() default 1000;
+
+        @AttributeDefinition(description = "Failed logins from one address within five minutes after which that "
+                + "address is refused (429) until the five minutes are over.", min = "1")
+        int maxLoginFailures() default 10;
+
+        @AttributeDefinition(description = "HMAC keys file (as for the hmac_verify filter: keyid = base64 secret per "
+                + "line, relative to etc/) the event view checks signed events with. Empty: the view shows the "
+                + "signature's key id without checking it.")
+        String hmacKeys() default "";
+
         @AttributeDefinition(description = "PostgreSQL the search reads (the PostgreSQL shipper's database), as a JDBC "
                 + "URL. Empty: search is off (503).")
         String searchUrl() default "";
@@ -101,31 +120,57 @@ public class ApiServlet extends HttpServlet {
                 min = "1")
         int tailMaxSeconds() default 3600;
 
+        @AttributeDefinition(description = "Seconds between two samples of the event rates the page charts (the "
+                + "server keeps the last hour).", min = "1", max = "600")
+        int rateSampleSeconds() default 5;
+
+        @AttributeDefinition(description = "Seconds between two pushes of the live status to an open page.",
+                min = "1", max = "60")
+        int statusPushSeconds() default 2;
+
         @AttributeDefinition(description = "Events a live tail holds for a slow browser; beyond, they are skipped "
                 + "and the tail says how many.", min = "10")
         int tailBuffer() default 10_000;
     }
 
     private final transient Config config;
-    private final transient Logins logins;
+    private final transient Access access;
     private final transient EventSearch search;
     private final transient Clock clock;
-    private final transient List<SluiceComponent> components = new CopyOnWriteArrayList<>();
+    private final transient Map<SluiceComponent, Map<String, Object>> components =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final transient java.util.concurrent.atomic.AtomicInteger tails = new java.util.concurrent.atomic.AtomicInteger();
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile EventBus bus;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile org.osgi.service.cm.ConfigurationAdmin configAdmin;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile io.sluice.api.filter.FilterChains chains;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile io.sluice.api.component.ClusterStatus cluster;
+    private final transient Rates rates;
+    private final transient io.sluice.api.EventSigner signer;
+    private final transient java.util.concurrent.ScheduledExecutorService sampler;
 
     @Activate
-    public ApiServlet(Config config) {
-        this(config, Clock.systemUTC());
+    public ApiServlet(Config config, @Reference Access access) {
+        this(config, access, Clock.systemUTC());
     }
 
-    ApiServlet(Config config, Clock clock) {
+    ApiServlet(Config config, Access access, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.logins = new Logins(config.realm(), config.refuseDefaultCredentials(), config.viewerRole(),
-                config.adminRole());
+        this.access = access;
+        this.rates = new Rates(config.rateSampleSeconds());
+        this.signer = signer(config.hmacKeys());
+        this.sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-web-rates");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(this::sampleRates, 0, config.rateSampleSeconds(),
+                java.util.concurrent.TimeUnit.SECONDS);
         this.search = config.searchUrl().isBlank() ? null : new EventSearch(config.searchUrl().strip(),
                 config.searchUser(), config.searchPassword(), config.searchSchema().strip(), config.searchTimeoutMillis());
     }
@@ -136,11 +181,47 @@ public class ApiServlet extends HttpServlet {
     @org.osgi.service.component.annotations.Deactivate
     void stop() {
         stopping = true;
+        sampler.shutdownNow();
+    }
+
+    /** The keys the event view checks signatures with, or null (none configured, or the file is wrong: logged). */
+    private static io.sluice.api.EventSigner signer(String file) {
+        if (file.isBlank()) {
+            return null;
+        }
+        java.nio.file.Path p = java.nio.file.Path.of(file.strip());
+        if (!p.isAbsolute()) {
+            p = java.nio.file.Path.of(System.getProperty("karaf.etc", "etc")).resolve(p);
+        }
+        try {
+            return io.sluice.api.EventSigner.fromKeysFile(p);
+        } catch (IllegalArgumentException e) {
+            LOG.error("web: hmacKeys: {}; the event view does not check signatures", e.getMessage());
+            return null;
+        }
+    }
+
+    private void sampleRates() {
+        try {
+            long received = 0;
+            long shipped = 0;
+            for (SluiceComponent c : components.keySet()) {
+                Map<String, Long> counters = c.counters().snapshot();
+                if (c.kind() == SluiceComponent.Kind.RECEIVER) {
+                    received += counters.getOrDefault("received", 0L);
+                } else if (c.kind() == SluiceComponent.Kind.SHIPPER) {
+                    shipped += counters.getOrDefault("acked", 0L);
+                }
+            }
+            rates.sample(clock.instant(), received, shipped);
+        } catch (RuntimeException e) {
+            LOG.debug("rate sample skipped: {}", e.toString());
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addComponent(SluiceComponent c) {
-        components.add(c);
+    void addComponent(SluiceComponent c, Map<String, Object> props) {
+        components.put(c, props);
     }
 
     void removeComponent(SluiceComponent c) {
@@ -160,17 +241,27 @@ public class ApiServlet extends HttpServlet {
             if (req.getQueryString() != null && req.getQueryString().length() > config.maxQueryChars()) {
                 throw new ApiError(414, "the query string is longer than " + config.maxQueryChars() + " characters");
             }
+            Access.Caller caller;
             try {
-                logins.reader(req.getHeader("Authorization"));
-            } catch (Logins.Refused r) {
-                if (r.status == 401) {
-                    resp.setHeader("WWW-Authenticate", "Basic realm=\"Sluice\", charset=\"UTF-8\"");
+                caller = access.reader(req);
+                if (req.getMethod().equals("POST") && path.matches("/(components|chains)/.*")) {
+                    access.admin(req, caller);
                 }
+            } catch (Logins.Refused r) {
+                Access.challenge(req, resp, r);
                 throw new ApiError(r.status, r.getMessage());
+            }
+            if (req.getMethod().equals("POST") && path.matches("/(components|chains)/.*")) {
+                act(path, caller, resp);
+                return;
             }
             if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
                 resp.setHeader("Allow", "GET, HEAD");
                 throw new ApiError(405, req.getMethod() + " is not taken on " + path);
+            }
+            if (path.equals("/session")) {
+                json(resp, session(caller));
+                return;
             }
             route(path, req, resp);
         } catch (ApiError e) {
@@ -191,6 +282,15 @@ public class ApiServlet extends HttpServlet {
             case "/status" -> json(resp, status());
             case "/clients" -> json(resp, Map.of("clients", clients()));
             case "/streams" -> json(resp, Map.of("streams", streams()));
+            case "/chains" -> json(resp, Map.of("chains", chains()));
+            case "/nodes" -> json(resp, Map.of("nodes", nodes()));
+            case "/rates" -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("interval_seconds", config.rateSampleSeconds());
+                m.put("points", rates.points().stream().map(Rates.Point::json).toList());
+                json(resp, m);
+            }
+            case "/status/stream" -> statusStream(resp);
             case "/search" -> {
                 SearchQuery q = query(req); // parameters first: a bad one is a 400 even with search off
                 json(resp, search().page(q));
@@ -223,7 +323,7 @@ public class ApiServlet extends HttpServlet {
                 } catch (DateTimeParseException e) {
                     throw new ApiError(400, "'time' must be an ISO-8601 instant, not '" + time + "'");
                 }
-                Map<String, Object> e = search().event(t, id);
+                Map<String, Object> e = search().event(t, id, signer);
                 if (e == null) {
                     throw new ApiError(404, "no event " + id + " at " + time);
                 }
@@ -252,15 +352,183 @@ public class ApiServlet extends HttpServlet {
         return search;
     }
 
+    /** Who is logged in, the roles, and (for a session) the token its POST requests carry. */
+    private Map<String, Object> session(Access.Caller caller) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("user", caller.user());
+        m.put("roles", List.copyOf(caller.login().roles()));
+        m.put("admin", access.isAdmin(caller));
+        m.put("csrf", caller.session() == null ? null : caller.session().csrf());
+        return m;
+    }
+
+    /**
+     * {@code POST /components/{name}/{stop|start|restart}} and {@code POST /chains/{name}/reload}
+     * (admin role, checked before): 202 once the configuration is changed (the component follows within
+     * moments), 200 with the chain's status after a reload.
+     */
+    private void act(String path, Access.Caller caller, HttpServletResponse resp) throws IOException, ApiError {
+        String[] parts = path.substring(1).split("/", -1);
+        if (parts.length != 3 || parts[1].isEmpty()) {
+            throw new ApiError(404, "no such action: " + path);
+        }
+        String name = java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+        if (parts[0].equals("chains")) {
+            if (!parts[2].equals("reload")) {
+                throw new ApiError(404, "no action '" + parts[2] + "' on chains (reload)");
+            }
+            io.sluice.api.filter.FilterChains fc = chains;
+            if (fc == null) {
+                throw new ApiError(503, "the filter chains (feature sluice-filters) are not running");
+            }
+            io.sluice.api.filter.FilterChains.ChainStatus st;
+            try {
+                st = fc.reload(name);
+            } catch (java.util.NoSuchElementException e) {
+                throw new ApiError(404, e.getMessage());
+            } catch (java.io.UncheckedIOException e) {
+                throw new ApiError(500, e.getMessage());
+            }
+            LOG.info("web: user {} reloaded filter chain {}", caller.user(), name);
+            json(resp, chain(st));
+            return;
+        }
+        try {
+            Control.Action action = Control.action(parts[2]);
+            String pid = Control.apply(configAdmin, components, name, action, caller.user());
+            resp.setStatus(202);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("component", name);
+            m.put("action", parts[2]);
+            m.put("configuration", pid);
+            json(resp, m);
+        } catch (Control.Refused r) {
+            throw new ApiError(r.status, r.getMessage());
+        }
+    }
+
+    /** Every node's status from Redis (empty without io.sluice.redis); a node's components as written. */
+    private List<Map<String, Object>> nodes() throws ApiError {
+        io.sluice.api.component.ClusterStatus c = cluster;
+        if (c == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        try {
+            for (io.sluice.api.component.ClusterStatus.Node n : c.nodes()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("node", n.name());
+                m.put("updated", n.updated() == null ? null : n.updated().toString());
+                Map<String, Object> comps = new java.util.TreeMap<>();
+                n.components().forEach((name, json) -> {
+                    if (Json.isObject(json)) {
+                        comps.put(name, new Json.Raw(json));
+                    }
+                });
+                m.put("components", comps);
+                out.add(m);
+            }
+        } catch (IllegalStateException e) {
+            throw new ApiError(503, e.getMessage());
+        }
+        return out;
+    }
+
+    /**
+     * The page's live status as server-sent events: an {@code event: status} with the components,
+     * clients, streams, chains, nodes and the newest rate point, every {@code statusPushSeconds};
+     * counted with the live tails ({@code maxTails}).
+     */
+    private void statusStream(HttpServletResponse resp) throws IOException, ApiError {
+        if (tails.incrementAndGet() > config.maxTails()) {
+            tails.decrementAndGet();
+            throw new ApiError(503, "too many live streams open (maxTails " + config.maxTails() + ")");
+        }
+        try {
+            resp.setContentType("text/event-stream");
+            resp.setCharacterEncoding("UTF-8");
+            Writer w = resp.getWriter();
+            long end = System.nanoTime() + config.tailMaxSeconds() * 1_000_000_000L;
+            while (System.nanoTime() < end && !stopping) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("status", status());
+                m.put("clients", clients());
+                m.put("streams", streams());
+                m.put("chains", chains());
+                List<Map<String, Object>> nodes;
+                String nodesError = null;
+                try {
+                    nodes = nodes();
+                } catch (ApiError e) {
+                    nodes = List.of();
+                    nodesError = e.getMessage();
+                }
+                m.put("nodes", nodes);
+                m.put("nodes_error", nodesError);
+                Rates.Point p = rates.latest();
+                m.put("rate", p == null ? null : p.json());
+                w.write("event: status\ndata: ");
+                w.write(Json.object(m));
+                w.write("\n\n");
+                w.flush();
+                if (w instanceof java.io.PrintWriter pw && pw.checkError()) {
+                    break; // the browser left
+                }
+                Thread.sleep(config.statusPushSeconds() * 1000L);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            tails.decrementAndGet();
+        }
+    }
+
+    private List<Map<String, Object>> chains() throws ApiError {
+        io.sluice.api.filter.FilterChains fc = chains;
+        if (fc == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (io.sluice.api.filter.FilterChains.ChainStatus st : fc.chains()) {
+            out.add(chain(st));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> chain(io.sluice.api.filter.FilterChains.ChainStatus st) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", st.name());
+        m.put("file", st.file());
+        m.put("problem", st.problem());
+        m.put("last_error", st.lastError());
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (io.sluice.api.filter.FilterChains.CallStats c : st.calls()) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("filter", c.filter());
+            cm.put("line", c.line());
+            cm.put("calls", c.calls());
+            cm.put("matched", c.matched());
+            cm.put("failed", c.failed());
+            cm.put("millis", c.nanos() / 1_000_000);
+            calls.add(cm);
+        }
+        m.put("calls", calls);
+        return m;
+    }
+
     private Map<String, Object> status() {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (SluiceComponent c : components) {
+        for (Map.Entry<SluiceComponent, Map<String, Object>> e : components.entrySet()) {
+            SluiceComponent c = e.getKey();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", c.name());
             m.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
             m.put("state", c.state().name().toLowerCase(Locale.ROOT));
             m.put("detail", c.stateDetail());
             m.put("counters", c.counters().snapshot());
+            m.put("configuration", Control.pid(e.getValue()));
+            m.put("service", e.getValue().get(SluiceComponent.SERVICE_PROPERTY));
+            m.put("stoppable", Control.stoppable(e.getValue()) && Control.pid(e.getValue()) != null);
             list.add(m);
         }
         list.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
@@ -272,7 +540,7 @@ public class ApiServlet extends HttpServlet {
 
     private List<Map<String, Object>> clients() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (SluiceComponent c : components) {
+        for (SluiceComponent c : components.keySet()) {
             if (c instanceof Receiver r) {
                 for (ClientInfo ci : r.clients()) {
                     Map<String, Object> m = new LinkedHashMap<>();

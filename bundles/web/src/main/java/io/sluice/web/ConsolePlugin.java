@@ -48,6 +48,8 @@ public class ConsolePlugin extends HttpServlet {
     private final transient Map<SluiceComponent, Map<String, Object>> components = new ConcurrentHashMap<>();
     @Reference
     private transient volatile ConfigurationAdmin configAdmin;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile io.sluice.api.filter.FilterChains chains;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addComponent(SluiceComponent c, Map<String, Object> props) {
@@ -61,12 +63,12 @@ public class ConsolePlugin extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String token = token(req.getSession(true));
-        String done = req.getParameter("restarted");
+        String done = req.getParameter("done");
         resp.setContentType("text/html");
         resp.setCharacterEncoding("UTF-8");
         PrintWriter w = resp.getWriter();
         if (done != null) {
-            w.println("<p class='ui-state-highlight'>Restarted " + esc(done) + ".</p>");
+            w.println("<p class='ui-state-highlight' id='sluice-done'>" + esc(done) + "</p>");
         }
         w.println("<h3>Components</h3>");
         w.println("<table class='nicetable' id='sluice-components'><thead><tr><th>Name</th><th>Kind</th>"
@@ -80,16 +82,30 @@ public class ConsolePlugin extends HttpServlet {
                     + "</td><td>" + esc(c.state().name().toLowerCase(Locale.ROOT)) + "</td><td>" + esc(c.stateDetail())
                     + "</td><td>" + esc(c.counters().snapshot().toString()) + "</td><td>");
             if (pid instanceof String p) {
-                w.print("<a href='configMgr/" + esc(p) + "'>" + esc(p) + "</a></td><td>"
-                        + "<form method='post' action='sluice'><input type='hidden' name='token' value='" + token + "'>"
-                        + "<input type='hidden' name='action' value='restart'><input type='hidden' name='component' "
-                        + "value='" + esc(c.name()) + "'><input type='submit' value='Restart'></form>");
+                w.print("<a href='configMgr/" + esc(p) + "'>" + esc(p) + "</a></td><td>");
+                if (Control.stoppable(e.getValue())) {
+                    boolean stopped = c.state() == io.sluice.api.component.ComponentState.STOPPED;
+                    w.print(button(token, stopped ? "start" : "stop", "component", c.name(), stopped ? "Start" : "Stop"));
+                }
+                w.print(button(token, "restart", "component", c.name(), "Restart"));
             } else {
                 w.print("(defaults)</td><td>");
             }
             w.println("</td></tr>");
         }
         w.println("</tbody></table>");
+        io.sluice.api.filter.FilterChains fc = chains;
+        if (fc != null) {
+            w.println("<h3>Filter chains</h3><table class='nicetable' id='sluice-chains'><thead><tr><th>Chain</th>"
+                    + "<th>File</th><th>State</th><th></th></tr></thead><tbody>");
+            for (io.sluice.api.filter.FilterChains.ChainStatus st : fc.chains()) {
+                String state = st.problem() != null ? st.problem() : st.lastError() != null
+                        ? "running; newest version refused: " + st.lastError() : "running";
+                w.println("<tr><td>" + esc(st.name()) + "</td><td>" + esc(st.file()) + "</td><td>" + esc(state)
+                        + "</td><td>" + button(token, "reload", "chain", st.name(), "Reload") + "</td></tr>");
+            }
+            w.println("</tbody></table>");
+        }
         w.println("<h3>Clients</h3><table class='nicetable' id='sluice-clients'><thead><tr><th>Listener</th>"
                 + "<th>Peer</th><th>Protocol</th><th>Since</th><th>Events</th></tr></thead><tbody>");
         for (Map.Entry<SluiceComponent, Map<String, Object>> e : list) {
@@ -112,27 +128,47 @@ public class ConsolePlugin extends HttpServlet {
             resp.sendError(403, "missing or wrong token: reload the Sluice page and try again");
             return;
         }
-        if (!"restart".equals(req.getParameter("action"))) {
-            resp.sendError(400, "unknown action");
-            return;
+        String action = String.valueOf(req.getParameter("action"));
+        String done;
+        if (action.equals("reload")) {
+            String chain = req.getParameter("chain");
+            io.sluice.api.filter.FilterChains fc = chains;
+            if (fc == null || chain == null) {
+                resp.sendError(404, "no filter chains running");
+                return;
+            }
+            try {
+                io.sluice.api.filter.FilterChains.ChainStatus st = fc.reload(chain);
+                LOG.info("web console: {} reloaded filter chain {}", req.getRemoteUser(), chain);
+                done = "Reloaded chain " + chain + (st.lastError() == null ? "." : ": the new version is refused ("
+                        + st.lastError() + "); the previous one keeps running.");
+            } catch (java.util.NoSuchElementException | java.io.UncheckedIOException e) {
+                resp.sendError(404, e.getMessage());
+                return;
+            }
+        } else {
+            String name = req.getParameter("component");
+            try {
+                Control.apply(configAdmin, components, String.valueOf(name), Control.action(action),
+                        String.valueOf(req.getRemoteUser()));
+            } catch (Control.Refused r) {
+                resp.sendError(r.status, r.getMessage());
+                return;
+            }
+            done = switch (action) {
+                case "stop" -> "Stopped ";
+                case "start" -> "Started ";
+                default -> "Restarted ";
+            } + name + ".";
         }
-        String name = req.getParameter("component");
-        Map.Entry<SluiceComponent, Map<String, Object>> target = components.entrySet().stream()
-                .filter(e -> e.getKey().name().equals(name)).findFirst().orElse(null);
-        Object pid = target == null ? null : target.getValue().get("service.pid");
-        if (!(pid instanceof String p)) {
-            resp.sendError(404, "no component '" + name + "' with a configuration");
-            return;
-        }
-        Configuration cfg = configAdmin.getConfiguration(p, "?");
-        Dictionary<String, Object> props = cfg.getProperties();
-        if (props == null) {
-            resp.sendError(404, "configuration " + p + " is gone");
-            return;
-        }
-        cfg.update(props); // DS deactivates the component and activates it again with it
-        LOG.info("web console: {} restarted component {} (configuration {})", req.getRemoteUser(), name, p);
-        resp.sendRedirect("sluice?restarted=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8));
+        resp.sendRedirect("sluice?done=" + java.net.URLEncoder.encode(done, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A POST form with the page's token: one action on one component or chain. */
+    private static String button(String token, String action, String field, String name, String label) {
+        return "<form method='post' action='sluice' style='display:inline'><input type='hidden' name='token' value='"
+                + token + "'><input type='hidden' name='action' value='" + action + "'><input type='hidden' name='"
+                + field + "' value='" + esc(name) + "'><input type='submit' value='" + label + "'></form>";
     }
 
     private static String token(HttpSession session) {

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class EventSearch {
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     static final String COLUMNS = "time, id, received, severity, facility, host, app_name, procid, msgid, message, "
-            + "structured_data, fields, tags";
+            + "structured_data, fields, tags, hmac";
 
     private final String url;
     private final String user;
@@ -119,13 +119,90 @@ final class EventSearch {
     }
 
     /** One event by its time and id, or null. */
-    Map<String, Object> event(Instant time, String id) throws SQLException {
+    /**
+     * One event with all its columns; a signed one with {@code hmac}: its key id, the signed time, and
+     * {@code verification}: {@code valid}, {@code invalid} (the row no longer matches its signature:
+     * changed after signing, in the pipeline or in the database), {@code unknown key}, or
+     * {@code not checked} when {@code signer} is null (no keys configured).
+     */
+    Map<String, Object> event(Instant time, String id, io.sluice.api.EventSigner signer) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM " + table + " WHERE time = ? AND id = ?";
         try (Connection c = connect();
                 PreparedStatement ps = prepare(c, sql, List.of(Timestamp.from(time), id));
                 ResultSet r = ps.executeQuery()) {
-            return r.next() ? row(r) : null;
+            if (!r.next()) {
+                return null;
+            }
+            Map<String, Object> m = row(r);
+            String hmac = r.getString("hmac");
+            m.put("hmac", hmac == null ? null : verify(r, hmac, signer));
+            return m;
         }
+    }
+
+    /** Rebuilds the signed parts of the event from its row and checks its MAC. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> verify(ResultSet r, String hmacJson, io.sluice.api.EventSigner signer)
+            throws SQLException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try {
+            Map<String, Object> h = (Map<String, Object>) Json.read(hmacJson);
+            String key = (String) h.get("key");
+            out.put("key", key);
+            String reported = (String) h.get("reported");
+            out.put("signed_time", reported != null ? reported : h.get("generated"));
+            if (signer == null) {
+                out.put("verification", "not checked (no hmacKeys in etc/io.sluice.web.cfg)");
+                return out;
+            }
+            io.sluice.api.Event.Builder b = io.sluice.api.Event.builder()
+                    .timegenerated(reported != null ? r.getTimestamp("received").toInstant()
+                            : Instant.parse((String) h.get("generated")))
+                    .host(r.getString("host")).appName(r.getString("app_name")).procId(r.getString("procid"))
+                    .msgId(r.getString("msgid")).message(r.getString("message"))
+                    .hmac(new io.sluice.api.Signature(key, (String) h.get("mac")));
+            if (reported != null) {
+                b.timereported(java.time.OffsetDateTime.parse(reported));
+            }
+            int sev = r.getShort("severity");
+            if (!r.wasNull()) {
+                b.severity(sev);
+            }
+            int fac = r.getShort("facility");
+            if (!r.wasNull()) {
+                b.facility(fac);
+            }
+            String sdText = r.getString("structured_data");
+            Map<String, Object> sd = sdText == null ? Map.of() : (Map<String, Object>) Json.read(sdText);
+            List<Object> order = (List<Object>) h.getOrDefault("sd_order", List.of());
+            Map<String, Map<String, List<String>>> ordered = new LinkedHashMap<>();
+            for (Object o : order) {
+                List<Object> el = (List<Object>) o;
+                String elId = (String) el.get(0);
+                Map<String, Object> params = (Map<String, Object>) sd.get(elId);
+                Map<String, List<String>> p = new LinkedHashMap<>();
+                for (Object name : (List<Object>) el.get(1)) {
+                    Object v = params == null ? null : params.get(name);
+                    p.put((String) name, v == null ? List.of() : ((List<Object>) v).stream().map(String::valueOf).toList());
+                }
+                ordered.put(elId, p);
+            }
+            if (!ordered.keySet().equals(sd.keySet())) {
+                out.put("verification", "invalid");
+                return out;
+            }
+            b.structuredData(ordered);
+            out.put("verification", switch (signer.verify(b.build())) {
+                case VALID -> "valid";
+                case INVALID -> "invalid";
+                case UNKNOWN_KEY -> "unknown key";
+                case UNSIGNED -> "unsigned";
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            out.put("verification", "invalid");
+            out.put("verification_error", "the stored signature cannot be read: " + e.getMessage());
+        }
+        return out;
     }
 
     /** Every match, newest first, at most {@code max}, one at a time to {@code sink} (fetched in chunks). */

@@ -19,6 +19,61 @@ final class Json {
     record Raw(String json) {
     }
 
+    /** Whether {@code text} is one well-formed JSON object and nothing else (before it is written raw). */
+    static boolean isObject(String text) {
+        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Parses JSON text into maps (in document order), lists, strings, numbers, booleans and nulls. */
+    static Object read(String text) throws IOException {
+        try (com.fasterxml.jackson.core.JsonParser p = FACTORY.createParser(text)) {
+            p.nextToken();
+            return value(p);
+        }
+    }
+
+    private static Object value(com.fasterxml.jackson.core.JsonParser p) throws IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    m.put(name, value(p));
+                }
+                return m;
+            }
+            case START_ARRAY -> {
+                java.util.List<Object> l = new java.util.ArrayList<>();
+                while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    l.add(value(p));
+                }
+                return l;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                return p.getNumberValue();
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return p.getBooleanValue();
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new IOException("unexpected JSON token " + p.currentToken());
+        }
+    }
+
     static String object(Map<String, ?> map) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(w)) {

@@ -138,11 +138,11 @@ class EventSearchTest {
     @Test
     void oneEventComesBackWithAllItsFieldsAndTheExportHasEveryMatch() throws Exception {
         Map<String, Object> first = events(search.page(query(Map.of("limit", "1")))).get(0);
-        Map<String, Object> e = search.event(Instant.parse((String) first.get("time")), (String) first.get("id"));
+        Map<String, Object> e = search.event(Instant.parse((String) first.get("time")), (String) first.get("id"), null);
         assertThat(e).containsEntry("message", "disk almost full event 0").containsEntry("app_name", "nginx")
                 .containsEntry("facility", "local0").containsEntry("tags", List.of("slow"));
         assertThat(Json.object(e)).contains("\"fields\":{\"n\": 0, \"status\": \"404\"}");
-        assertThat(search.event(NOW, "no-such-id")).isNull();
+        assertThat(search.event(NOW, "no-such-id", null)).isNull();
         List<String> lines = new ArrayList<>();
         long n = search.stream(query(Map.of("tag", "slow")), 1_000_000, row -> lines.add(Csv.line(row)));
         assertThat(n).isEqualTo(250);
@@ -158,5 +158,47 @@ class EventSearchTest {
         String plan = search.explain(query(Map.of("q", "disk")));
         assertThat(plan).as(plan).containsAnyOf("events_message_fts", "message_fts", "Bitmap Index Scan");
         assertThatThrownBy(() -> query(Map.of("limit", "5000"))).hasMessageContaining("'limit' must be between 1 and 1000");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theEventViewChecksTheSignatureAgainstTheStoredRowAndSeesARowChangedInTheDatabase() throws Exception {
+        io.sluice.api.EventSigner signer = io.sluice.api.EventSigner.builder()
+                .key("k1", "0123456789abcdef0123".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).build();
+        io.sluice.api.EventSigner other = io.sluice.api.EventSigner.builder()
+                .key("k2", "fedcba9876543210fedc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).build();
+        // What the columns cannot keep: an offset, nanoseconds, and structured data whose order jsonb loses.
+        Event signed = signer.sign(Event.builder()
+                .timereported(NOW.minusSeconds(3600).plusNanos(123_456_289).atOffset(java.time.ZoneOffset.ofHours(1)))
+                .timegenerated(NOW).host("web-1").appName("shop").procId("42").severity("notice").facility("auth")
+                .structuredData("zeta@32473", "b", "2").structuredData("zeta@32473", "a", "1")
+                .structuredData("alpha@32473", "only", "x").message("order 7 paid").tag("t").build());
+        Event unsigned = Event.builder().timegenerated(NOW).host("web-1").appName("shop").message("plain").build();
+        PgShipper shipper = new PgShipper(Converters.standardConverter().convert(Map.of("name", "pgsql-signed",
+                "url", pg.url(), "schema", "websigned"))
+                .to(PgShipper.Config.class),
+                Map.of());
+        try {
+            shipper.ship(List.of(signed, unsigned)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } finally {
+            shipper.close();
+        }
+        EventSearch s = new EventSearch(pg.url(), "sluice", "", "websigned", 10_000);
+        Instant t = signed.timereported().toInstant().truncatedTo(ChronoUnit.MICROS);
+        Map<String, Object> hmac = (Map<String, Object>) s.event(t, signed.id(), signer).get("hmac");
+        assertThat(hmac).containsEntry("key", "k1").containsEntry("verification", "valid")
+                .containsEntry("signed_time", signed.timereported().toString());
+        assertThat((Map<String, Object>) s.event(t, signed.id(), other).get("hmac"))
+                .containsEntry("verification", "unknown key");
+        assertThat(((Map<String, Object>) s.event(t, signed.id(), null).get("hmac")).get("verification"))
+                .asString().startsWith("not checked");
+        assertThat(s.event(NOW, unsigned.id(), signer)).containsEntry("hmac", null);
+
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url(), "sluice", "");
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE websigned.events SET message = 'order 7 refunded' WHERE id = '" + signed.id() + "'");
+        }
+        assertThat((Map<String, Object>) s.event(t, signed.id(), signer).get("hmac"))
+                .containsEntry("verification", "invalid");
     }
 }

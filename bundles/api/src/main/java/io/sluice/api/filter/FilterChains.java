@@ -57,6 +57,16 @@ public interface FilterChains {
     /** The chains known now (loaded or refused), by name. */
     List<ChainStatus> chains();
 
+    /**
+     * Reads chain {@code name}'s file again now, whether or not it looks changed (the registry also
+     * reloads changed files by itself, every few seconds), and returns its status afterwards: with
+     * {@code lastError} set when the new version was refused (the previous one keeps running). A
+     * chain whose file is gone is forgotten (its events then pass unfiltered by it).
+     *
+     * @throws java.util.NoSuchElementException when there is neither such a chain nor such a file
+     */
+    ChainStatus reload(String name);
+
     /** The names of the filters installed now (built-in and plugins). */
     Set<String> filters();
 

@@ -42,7 +42,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * delivered again, never passed on unfiltered.
  */
 @Component(service = SluiceComponent.class, immediate = true, configurationPid = "io.sluice.core.filter",
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = SluiceComponent.NAME_PROPERTY + "=filter")
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = {SluiceComponent.NAME_PROPERTY + "=filter", SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true"})
 @Designate(ocd = FilterStage.Config.class)
 public class FilterStage implements SluiceComponent {
 

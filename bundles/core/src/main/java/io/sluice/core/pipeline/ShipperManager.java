@@ -37,7 +37,12 @@ public class ShipperManager {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addShipper(EventShipper shipper) {
+    void addShipper(EventShipper shipper, Map<String, Object> props) {
+        if (!enabled(props)) {
+            LOG.info("Shipper {} is stopped (enabled = false in its configuration); its events wait in stream {}",
+                    shipper.name(), shipper.stream());
+            return;
+        }
         // One member per batch the shipper may hold: the group's dispatcher hands them over in order.
         List<Subscription> members = new java.util.ArrayList<>();
         for (int i = 0; i < Math.max(1, shipper.maxInFlight()); i++) {
@@ -55,6 +60,17 @@ public class ShipperManager {
             members.forEach(Subscription::close);
             LOG.info("Shipper {} stopped consuming; its events wait in stream {}", shipper.name(), shipper.stream());
         }
+    }
+
+    /** Adds a shipper that has no configuration (tests). */
+    void addShipper(EventShipper shipper) {
+        addShipper(shipper, Map.of());
+    }
+
+    /** {@code enabled} of a component's configuration, as a Boolean or as the text a .cfg file gives. */
+    static boolean enabled(Map<String, Object> props) {
+        Object v = props.get(io.sluice.api.component.SluiceComponent.ENABLED_PROPERTY);
+        return v == null || !"false".equalsIgnoreCase(String.valueOf(v).strip());
     }
 
     @Deactivate

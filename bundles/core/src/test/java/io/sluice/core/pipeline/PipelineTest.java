@@ -75,6 +75,30 @@ class PipelineTest {
     }
 
     @Test
+    void aStoppedShipperTakesNothingAndGetsEveryEventOnceStartedAgain() throws Exception {
+        RecordingShipper first = new RecordingShipper("file-a");
+        RecordingShipper running = new RecordingShipper("file-b");
+        shippers.addShipper(first, Map.of("enabled", Boolean.TRUE));
+        shippers.addShipper(running, Map.of());
+        bus.publish(EventBus.INGEST, numbered(0, 100)).toCompletableFuture().get();
+        await().until(() -> first.messages.size() == 100 && running.messages.size() == 100);
+        // Stopped: DS registers it again with a configuration saying enabled = false (text, as in a .cfg file).
+        shippers.removeShipper(first);
+        RecordingShipper stopped = new RecordingShipper("file-a");
+        shippers.addShipper(stopped, Map.of("enabled", "false"));
+        bus.publish(EventBus.INGEST, numbered(100, 400)).toCompletableFuture().get();
+        await().until(() -> running.messages.size() == 500);
+        assertThat(stopped.messages).isEmpty();
+        assertThat(bus.stats(EventBus.EVENTS).lag("file-a")).as("the stopped shipper's events wait").isEqualTo(400);
+        // Started again: it gets exactly what it missed.
+        shippers.removeShipper(stopped);
+        RecordingShipper started = new RecordingShipper("file-a");
+        shippers.addShipper(started, Map.of("enabled", "true"));
+        await().until(() -> started.messages.size() == 400);
+        assertThat(started.messages).contains("m100", "m499").doesNotContain("m99");
+    }
+
+    @Test
     void aDisabledFilterStageLeavesIngestToTheNodesThatFilterIt() throws Exception {
         filter.stop();
         filter = new FilterStage(bus, Converters.standardConverter().convert(Map.of("enabled", "false"))
@@ -382,6 +406,11 @@ class PipelineTest {
             @Override
             public List<ChainStatus> chains() {
                 return List.of();
+            }
+
+            @Override
+            public ChainStatus reload(String name) {
+                throw new java.util.NoSuchElementException(name);
             }
 
             @Override

@@ -6,11 +6,7 @@ import io.sluice.api.filter.EventFilter;
 import io.sluice.api.filter.FilterArguments;
 import io.sluice.api.filter.FilterFactory;
 import io.sluice.api.filter.FilterResult;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,41 +69,6 @@ public class HmacVerify implements FilterFactory {
     }
 
     static EventSigner load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the keys file " + file + ": " + e.getMessage());
-        }
-        EventSigner.Builder b = EventSigner.builder();
-        int n = 0;
-        int keys = 0;
-        for (String line : text.split("\n")) {
-            n++;
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            int eq = l.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException(file + ":" + n + ": expected 'keyid = base64 secret'");
-            }
-            byte[] secret;
-            try {
-                secret = Base64.getDecoder().decode(l.substring(eq + 1).strip());
-            } catch (IllegalArgumentException notBase64) {
-                throw new IllegalArgumentException(file + ":" + n + ": the secret is not base64");
-            }
-            try {
-                b.key(l.substring(0, eq).strip(), secret);
-            } catch (IllegalArgumentException tooShort) {
-                throw new IllegalArgumentException(file + ":" + n + ": " + tooShort.getMessage());
-            }
-            keys++;
-        }
-        if (keys == 0) {
-            throw new IllegalArgumentException("the keys file " + file + " holds no key");
-        }
-        return b.build();
+        return EventSigner.fromKeysFile(file);
     }
 }

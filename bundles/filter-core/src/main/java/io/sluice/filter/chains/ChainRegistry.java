@@ -301,6 +301,33 @@ public class ChainRegistry implements FilterChains {
     }
 
     @Override
+    public ChainStatus reload(String name) {
+        if (!name.matches("[A-Za-z0-9_.-]{1,100}") || name.startsWith(".")) {
+            throw new java.util.NoSuchElementException("no chain named '" + name + "'");
+        }
+        synchronized (lock) {
+            Path p = directory.resolve(name + ".filter");
+            if (!Files.isRegularFile(p)) {
+                if (chains.remove(name) == null) {
+                    throw new java.util.NoSuchElementException("no chain '" + name + "' and no file " + p);
+                }
+                LOG.info("Filter chain {} removed on reload (its file is gone): events pass unfiltered by it", name);
+                return new ChainStatus(name, p.toString(), "its file is gone", null, List.of());
+            }
+            Entry e = chains.computeIfAbsent(name, k -> new Entry(p));
+            try {
+                e.modified = Files.getLastModifiedTime(p);
+                e.size = Files.size(p);
+                load(e, Files.readString(p, StandardCharsets.UTF_8));
+            } catch (IOException ex) {
+                throw new java.io.UncheckedIOException("cannot read " + p + ": " + ex.getMessage(), ex);
+            }
+            LOG.info("Filter chain {} reloaded on request", name);
+        }
+        return chains().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Override
     public Set<String> filters() {
         return Collections.unmodifiableSet(new java.util.TreeSet<>(factories.keySet()));
     }

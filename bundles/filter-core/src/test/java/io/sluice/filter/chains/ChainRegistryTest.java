@@ -77,6 +77,36 @@ class ChainRegistryTest {
     }
 
     @Test
+    void reloadReadsAFileNowEvenWhenItLooksUnchangedAndReportsARefusedVersion() throws Exception {
+        write("main", "tags += \"v1\"");
+        registry.start(dir, 3600); // the poller would not see anything during this test
+        Path f = dir.resolve("main.filter");
+        FileTime same = Files.getLastModifiedTime(f);
+        Files.writeString(f, "tags += \"v2\""); // same size, same time: a poll cannot tell it changed
+        Files.setLastModifiedTime(f, same);
+        registry.scan();
+        assertThat(tagsOf("main", "x")).as("unchanged by a scan").containsExactly("v1");
+
+        io.sluice.api.filter.FilterChains.ChainStatus st = registry.reload("main");
+        assertThat(st.lastError()).isNull();
+        assertThat(tagsOf("main", "x")).containsExactly("v2");
+
+        Files.writeString(f, "tags += ");
+        st = registry.reload("main");
+        assertThat(st.lastError()).contains("main.filter:1");
+        assertThat(tagsOf("main", "x")).as("the previous version keeps running").containsExactly("v2");
+
+        write("new", "tags += \"n\"");
+        assertThat(registry.reload("new").problem()).isNull();
+        assertThat(tagsOf("new", "x")).containsExactly("n");
+        assertThatThrownBy(() -> registry.reload("missing")).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThatThrownBy(() -> registry.reload("../main")).isInstanceOf(java.util.NoSuchElementException.class);
+        Files.delete(f);
+        assertThat(registry.reload("main").problem()).contains("gone");
+        assertThat(registry.entries()).doesNotContainKey("main");
+    }
+
+    @Test
     void aChainWaitsWhileAFilterItCallsIsGoneAndRunsAgainWhenItComesBack() throws Exception {
         Rename rename = new Rename();
         registry.addFilter(rename);

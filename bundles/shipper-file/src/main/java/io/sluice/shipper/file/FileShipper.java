@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * crash between a write and its fsync the batch is written again: duplicates, never loss.
  * One per factory configuration {@code etc/io.sluice.shipper.file-NAME.cfg}.
  */
-@Component(service = {EventShipper.class, SluiceComponent.class}, configurationPid = "io.sluice.shipper.file",
+@Component(service = {EventShipper.class, SluiceComponent.class}, property = SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true", configurationPid = "io.sluice.shipper.file",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = FileShipper.Config.class, factory = true)
 public class FileShipper implements EventShipper {
@@ -55,6 +55,10 @@ public class FileShipper implements EventShipper {
         @AttributeDefinition(description = "Name in sluice:status; also the consumer group on the events stream, so "
                 + "renaming it starts from the oldest retained event. Empty: file-<configuration name>.")
         String name() default "";
+
+        @AttributeDefinition(description = "false stops the shipper (it takes no events; they wait in its stream) "
+                + "while keeping its configuration; the web page and console set it to stop and start it.")
+        boolean enabled() default true;
 
         @AttributeDefinition(description = "The stream consumed: events (every filtered event), or a stream the "
                 + "router filter sends events to.")
@@ -332,11 +336,17 @@ public class FileShipper implements EventShipper {
 
     @Override
     public ComponentState state() {
+        if (!config.enabled()) {
+            return ComponentState.STOPPED;
+        }
         return state;
     }
 
     @Override
     public String stateDetail() {
+        if (!config.enabled()) {
+            return "stopped (enabled = false in its configuration): its events wait in stream " + stream();
+        }
         String p = problem;
         String base = "writing " + directory.resolve(template.toString()) + " as " + format;
         if (p != null) {

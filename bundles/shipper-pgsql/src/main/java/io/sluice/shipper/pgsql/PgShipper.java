@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * the batch, and goes with its error to the {@code dead_letters} table; the rest of the batch is
  * written. One per factory configuration {@code etc/io.sluice.shipper.pgsql-NAME.cfg}.
  */
-@Component(service = {EventShipper.class, SluiceComponent.class}, configurationPid = "io.sluice.shipper.pgsql",
+@Component(service = {EventShipper.class, SluiceComponent.class}, property = {SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true", SluiceComponent.SERVICE_PROPERTY + "=postgresql"}, configurationPid = "io.sluice.shipper.pgsql",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = PgShipper.Config.class, factory = true)
 public class PgShipper implements EventShipper {
@@ -65,6 +65,10 @@ public class PgShipper implements EventShipper {
         @AttributeDefinition(description = "Name in sluice:status; also the consumer group on its stream. Empty: "
                 + "pgsql-<configuration name>.")
         String name() default "";
+
+        @AttributeDefinition(description = "false stops the shipper (it takes no events; they wait in its stream) "
+                + "while keeping its configuration; the web page and console set it to stop and start it.")
+        boolean enabled() default true;
 
         @AttributeDefinition(description = "The stream consumed: events, or a stream the router filter feeds.")
         String stream() default "events";
@@ -151,7 +155,7 @@ public class PgShipper implements EventShipper {
             t.setDaemon(true);
             return t;
         });
-        if (config.retentionDays() > 0) {
+        if (config.retentionDays() > 0 && config.enabled()) {
             housekeeping.scheduleWithFixedDelay(this::dropExpired, 10, 3600, TimeUnit.SECONDS);
         }
         LOG.info("PostgreSQL shipper {}: {} schema {}, {} connection(s), batches of {}", name, config.url(),
@@ -512,11 +516,17 @@ public class PgShipper implements EventShipper {
 
     @Override
     public ComponentState state() {
+        if (!config.enabled()) {
+            return ComponentState.STOPPED;
+        }
         return state;
     }
 
     @Override
     public String stateDetail() {
+        if (!config.enabled()) {
+            return "stopped (enabled = false in its configuration): its events wait in stream " + stream();
+        }
         return detail;
     }
 

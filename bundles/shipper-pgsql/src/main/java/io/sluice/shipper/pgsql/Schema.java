@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class Schema {
     /** The schema version this code writes. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
     private static final long LOCK = 0x51C3_0001L;
 
@@ -67,6 +67,12 @@ final class Schema {
                     s.execute(sql);
                 }
                 s.execute("INSERT INTO " + schema + ".schema_version (version) VALUES (1)");
+            }
+            if (found < 2) {
+                // 2: the signature of a signed event, and what of the signed event the columns cannot
+                // hold exactly (its time with offset and nanoseconds, the order of its structured data)
+                s.execute("ALTER TABLE " + events() + " ADD COLUMN IF NOT EXISTS hmac jsonb");
+                s.execute("INSERT INTO " + schema + ".schema_version (version) VALUES (2)");
             }
             c.commit();
             return found;

@@ -1,6 +1,7 @@
 package io.sluice.shipper.pgsql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.api.Event;
@@ -323,5 +324,41 @@ class PgShipperTest {
             assertThat(r.getString(1)).as("dropped").isNull();
         }
         assertThat(count("events")).isEqualTo(1);
+    }
+
+    @Test
+    void aVersionOneSchemaGainsTheSignatureColumnInPlaceAndANewerSchemaIsRefused() throws Exception {
+        PgShipper first = shipper(Map.of());
+        first.ship(List.of(numbered(1))).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        first.close();
+        try (Connection c = pg.connect("sluice"); Statement st = c.createStatement()) {
+            // as a database written by the first version of the shipper
+            st.execute("ALTER TABLE " + schema + ".events DROP COLUMN hmac");
+            st.execute("DELETE FROM " + schema + ".schema_version WHERE version = 2");
+        }
+        io.sluice.api.EventSigner signer = io.sluice.api.EventSigner.builder()
+                .key("k1", "0123456789abcdef0123".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).build();
+        Event signed = signer.sign(numbered(2));
+        PgShipper second = shipper(Map.of());
+        second.ship(List.of(signed)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertThat(count("events")).isEqualTo(2);
+        assertThat(count("schema_version WHERE version = 2")).isEqualTo(1);
+        try (Connection c = pg.connect("sluice"); Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT hmac->>'key', hmac->>'mac', hmac->>'reported' FROM " + schema
+                        + ".events WHERE id = '" + signed.id() + "'")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString(1)).isEqualTo("k1");
+            assertThat(r.getString(2)).isEqualTo(signed.hmac().value());
+            assertThat(r.getString(3)).isEqualTo(signed.timereported().toString());
+        }
+        second.close();
+
+        try (Connection c = pg.connect("sluice"); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO " + schema + ".schema_version (version) VALUES (" + (Schema.VERSION + 1) + ")");
+        }
+        PgShipper third = shipper(Map.of());
+        assertThatThrownBy(() -> third.ship(List.of(numbered(3))).toCompletableFuture().get(60, TimeUnit.SECONDS))
+                .hasMessageContaining("newer than this Sluice");
+        assertThat(count("events")).isEqualTo(2);
     }
 }

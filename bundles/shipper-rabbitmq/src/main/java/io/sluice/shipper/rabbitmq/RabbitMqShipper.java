@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * a new connection per attempt, nothing acknowledged. One per factory configuration
  * {@code etc/io.sluice.shipper.rabbitmq-NAME.cfg}.
  */
-@Component(service = {EventShipper.class, SluiceComponent.class}, configurationPid = "io.sluice.shipper.rabbitmq",
+@Component(service = {EventShipper.class, SluiceComponent.class}, property = {SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true", SluiceComponent.SERVICE_PROPERTY + "=rabbitmq"}, configurationPid = "io.sluice.shipper.rabbitmq",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = RabbitMqShipper.Config.class, factory = true)
 public class RabbitMqShipper implements EventShipper {
@@ -59,6 +59,10 @@ public class RabbitMqShipper implements EventShipper {
         @AttributeDefinition(description = "Name in sluice:status; also the consumer group on its stream. Empty: "
                 + "rabbitmq-<configuration name>.")
         String name() default "";
+
+        @AttributeDefinition(description = "false stops the shipper (it takes no events; they wait in its stream) "
+                + "while keeping its configuration; the web page and console set it to stop and start it.")
+        boolean enabled() default true;
 
         @AttributeDefinition(description = "The stream consumed: events, or a stream the router filter feeds.")
         String stream() default "events";
@@ -306,11 +310,17 @@ public class RabbitMqShipper implements EventShipper {
 
     @Override
     public ComponentState state() {
+        if (!config.enabled()) {
+            return ComponentState.STOPPED;
+        }
         return state;
     }
 
     @Override
     public String stateDetail() {
+        if (!config.enabled()) {
+            return "stopped (enabled = false in its configuration): its events wait in stream " + stream();
+        }
         return detail;
     }
 

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * flight when a connection breaks can be lost — use RELP where that matters). One per factory
  * configuration {@code etc/io.sluice.shipper.syslog-NAME.cfg}.
  */
-@Component(service = {EventShipper.class, SluiceComponent.class}, configurationPid = "io.sluice.shipper.syslog",
+@Component(service = {EventShipper.class, SluiceComponent.class}, property = SluiceComponent.STOPPABLE_PROPERTY + ":Boolean=true", configurationPid = "io.sluice.shipper.syslog",
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true)
 @Designate(ocd = ForwardShipper.Config.class, factory = true)
 public class ForwardShipper implements EventShipper {
@@ -62,6 +62,10 @@ public class ForwardShipper implements EventShipper {
         @AttributeDefinition(description = "Name in sluice:status; also the consumer group on the events stream. "
                 + "Empty: forward-<configuration name>.")
         String name() default "";
+
+        @AttributeDefinition(description = "false stops the shipper (it takes no events; they wait in its stream) "
+                + "while keeping its configuration; the web page and console set it to stop and start it.")
+        boolean enabled() default true;
 
         @AttributeDefinition(description = "The stream consumed: events (every filtered event), or a stream the "
                 + "router filter sends events to.")
@@ -294,6 +298,9 @@ public class ForwardShipper implements EventShipper {
 
     @Override
     public ComponentState state() {
+        if (!config.enabled()) {
+            return ComponentState.STOPPED;
+        }
         if (problem != null || (relp != null && !relp.connected() && counters.queued.get() > 0)) {
             return ComponentState.DEGRADED;
         }
@@ -302,6 +309,9 @@ public class ForwardShipper implements EventShipper {
 
     @Override
     public String stateDetail() {
+        if (!config.enabled()) {
+            return "stopped (enabled = false in its configuration): its events wait in stream " + stream();
+        }
         String base = config.protocol() + (config.tls() ? "+tls" : "") + " to " + config.host() + ":" + config.port()
                 + " as " + format;
         if (relp != null) {

@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = {EventBus.class, SluiceComponent.class}, immediate = true,
         configurationPid = "io.sluice.transport.rabbitmq", configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = {SluiceComponent.NAME_PROPERTY + "=bus-rabbitmq", "service.ranking:Integer=100",
-            "sluice.transport=rabbitmq"})
+            "sluice.transport=rabbitmq", SluiceComponent.SERVICE_PROPERTY + "=rabbitmq"})
 @Designate(ocd = RabbitMqEventBus.Config.class)
 public class RabbitMqEventBus implements EventBus, SluiceComponent {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqEventBus.class);
