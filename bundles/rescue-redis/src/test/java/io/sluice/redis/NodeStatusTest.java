@@ -109,6 +109,40 @@ class NodeStatusTest {
     }
 
     @Test
+    void everyNodeReadsTheWholeClusterAndAStoppedNodeDropsOutOfIt() throws Exception {
+        NodeStatus a = status("node-c1", 1, 3);
+        NodeStatus b = status("node-c2", 1, 3);
+        try {
+            FakeReceiver tcp = new FakeReceiver();
+            tcp.counters.received.add(7);
+            b.addComponent(tcp);
+            a.write();
+            b.write();
+            List<io.sluice.api.component.ClusterStatus.Node> nodes = a.nodes().stream()
+                    .filter(n -> n.name().startsWith("node-c")).toList();
+            assertThat(nodes).extracting(io.sluice.api.component.ClusterStatus.Node::name)
+                    .containsExactly("node-c1", "node-c2");
+            assertThat(nodes.get(1).components()).containsOnlyKeys("tcp-main");
+            assertThat(nodes.get(1).components().get("tcp-main")).contains("\"received\":7")
+                    .contains("\"peer\":\"127.0.0.1:40000\"");
+            assertThat(nodes.get(1).updated()).isAfter(Instant.now().minusSeconds(30));
+            b.close();
+            await().atMost(Duration.ofSeconds(15)).until(() -> a.nodes().stream()
+                    .noneMatch(n -> n.name().equals("node-c2")));
+            redis.stopServer();
+            try {
+                assertThatThrownBy(a::nodes).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("cannot read the cluster's status");
+            } finally {
+                redis.startServer();
+            }
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
     void redisDownIsReportedAndTheStatusComesBackWithIt() throws Exception {
         NodeStatus s = status("node-b", 1, 5);
         try {

@@ -1,6 +1,7 @@
 package io.sluice.syslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.api.bus.EventBus;
@@ -292,6 +293,37 @@ class TcpListenerTest {
                 await().until(() -> f.received.size() == 3);
             }
         }
+    }
+
+    @Test
+    void enabledFalseStopsTheListenerKeepingItVisibleAndTrueStartsItAgain() throws Exception {
+        ListenerFixture f = fixture(Map.of());
+        f.drain();
+        int port = ListenerFixture.freePort();
+        TcpListener l = f.tcp(Map.of("port", port, "name", "tcp-x"));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        try (Socket s = connect(port)) {
+            l.modified(ListenerFixture.convert(Map.of("port", port, "name", "tcp-x", "enabled", "false"),
+                    TcpListener.Config.class), Map.of());
+            assertThat(l.state()).isEqualTo(ComponentState.STOPPED);
+            assertThat(l.name()).isEqualTo("tcp-x");
+            assertThat(l.stateDetail()).contains("enabled = false");
+            assertThat(l.clients()).isEmpty();
+            s.setSoTimeout(5_000);
+            assertThat(s.getInputStream().read()).as("its connections are closed").isEqualTo(-1);
+        }
+        assertThatThrownBy(() -> connect(port).close()).as("nothing listens").isInstanceOf(java.io.IOException.class);
+        l.modified(ListenerFixture.convert(Map.of("port", port, "name", "tcp-x", "enabled", "true"),
+                TcpListener.Config.class), Map.of());
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        try (Socket again = connect(port)) {
+            again.getOutputStream().write(octetFrame(rfc5424(1)));
+            await().until(() -> f.received.size() == 1);
+        }
+        // Activated with enabled = false: registered and stopped from the start.
+        TcpListener off = f.tcp(Map.of("port", ListenerFixture.freePort(), "name", "tcp-off", "enabled", "false"));
+        assertThat(off.state()).isEqualTo(ComponentState.STOPPED);
+        assertThat(off.name()).isEqualTo("tcp-off");
     }
 
     @Test
