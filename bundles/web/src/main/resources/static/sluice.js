@@ -117,13 +117,15 @@ function render(s) {
     const td = cell(row, '');
     if (session.admin) actionButton(td, 'Reload', () => post('chains/' + encodeURIComponent(c.name) + '/reload'));
   });
-  document.getElementById('nodes-section').hidden = !s.nodes.length;
+  document.getElementById('nodes-section').hidden = !s.nodes.length && !s.nodes_error;
+  document.getElementById('nodes-error').textContent = s.nodes_error || '';
   fill('nodes', s.nodes, (row, n) => {
     cell(row, n.node); cell(row, n.updated);
     const comps = Object.entries(n.components);
     cell(row, comps.length, 'num');
     cell(row, comps.filter(([, c]) => c.state !== 'running').map(([name, c]) => name + ': ' + c.state).join(', ') || 'all running');
-    cell(row, comps.reduce((k, [, c]) => k + ((c.clients || []).length), 0), 'num');
+    const clients = comps.flatMap(([name, c]) => (c.clients || []).map((k) => name + ' ' + k.peer + ' (' + k.protocol + ')'));
+    cell(row, clients.length ? clients.slice(0, 10).join(', ') + (clients.length > 10 ? ' and ' + (clients.length - 10) + ' more' : '') : 'none');
   });
   if (s.rate) { addRate(s.rate); drawRates(); }
   document.getElementById('updated').textContent = 'live, ' + new Date(s.status.time).toLocaleTimeString();

@@ -41,9 +41,7 @@ public class BrowserITest {
             k.setProperty("etc/io.sluice.shipper.pgsql-main.cfg", "maxBackoffMillis", "500");
             Files.copy(k.home.resolve("etc/io.sluice.web.cfg.example"), k.home.resolve("etc/io.sluice.web.cfg"));
             k.setProperty("etc/io.sluice.web.cfg", "searchUrl", pg.url());
-            Path features = k.home.resolve("etc/org.apache.karaf.features.cfg");
-            String boot = Files.readString(features).replaceFirst("(?m)^(\\s*)(wrap/[0-9.]+)\\s*$", "$1$2, \\\\\n$1sluice-web");
-            Files.writeString(features, boot);
+            k.bootFeature("sluice-web");
             k.start(tcp);
             await("the page's port").atMost(Duration.ofSeconds(60)).until(() -> {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(http))) {

@@ -56,6 +56,10 @@ public class ClusterServicesITest {
                     "pollMillis", "200"));
             enable(k, "io.sluice.redis.cfg", Map.of("uri", redis.uri(), "node", "itest-node", "intervalSeconds", "1",
                     "ttlSeconds", "5"));
+            String http = SluiceOptions.freePort();
+            k.setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", http);
+            k.setProperty("etc/users.properties", "watcher", "w-secret,viewer");
+            k.bootFeature("sluice-web");
             k.start(relp);
 
             List<String> lines = new ArrayList<>();
@@ -95,6 +99,25 @@ public class ClusterServicesITest {
                         String.valueOf(j.hget("sluice:node:itest-node", "rabbitmq-main")).contains("\"acked\":" + TOTAL));
                 assertTrue(j.ttl("sluice:node:itest-node") > 0);
             }
+
+            // The page's view of the cluster and of the services, from the REST API.
+            java.net.http.HttpClient web = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, String> get = path -> {
+                try {
+                    return web.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http
+                            + path)).header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            "watcher:w-secret".getBytes(StandardCharsets.UTF_8))).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                } catch (Exception e) {
+                    return e.toString();
+                }
+            };
+            await("the node in the cluster view").atMost(Duration.ofSeconds(60)).until(() ->
+                    get.apply("/sluice/api/nodes").matches("(?s).*\"node\":\"itest-node\".*\"relp-main\":\\{\"kind\":"
+                            + "\"receiver\",\"state\":\"running\".*"));
+            String status = get.apply("/sluice/api/status");
+            assertTrue(status, status.contains("\"name\":\"rabbitmq-main\"") && status.contains("\"service\":\"rabbitmq\"")
+                    && status.contains("\"service\":\"redis\""));
         }
     }
 

@@ -112,6 +112,14 @@ final class KarafProcess implements AutoCloseable {
     }
 
     /** Sets {@code key = value} in a .cfg file, replacing the line that sets it. */
+    /** Adds a feature to those Karaf installs at boot, as a user editing etc/org.apache.karaf.features.cfg does. */
+    void bootFeature(String feature) throws IOException {
+        Path features = home.resolve("etc/org.apache.karaf.features.cfg");
+        String boot = Files.readString(features).replaceFirst("(?m)^(\\s*)(wrap/[0-9.]+)\\s*$",
+                "$1$2, \\\\\n$1" + feature);
+        Files.writeString(features, boot);
+    }
+
     void setProperty(String cfg, String key, String value) throws IOException {
         Path file = home.resolve(cfg);
         List<String> out = new ArrayList<>();

@@ -82,11 +82,16 @@ public class WebApiITest {
     @Test
     public void withoutCredentialsEveryEndpointAsksForThem() throws Exception {
         for (String path : new String[] {"/sluice/api/status", "/sluice/api/clients", "/sluice/api/streams",
-            "/sluice/api/search", "/sluice/api/openapi.json", "/sluice/api/nothing"}) {
+            "/sluice/api/search", "/sluice/api/search/histogram", "/sluice/api/search/export", "/sluice/api/event",
+            "/sluice/api/tail", "/sluice/api/openapi.json", "/sluice/api/session", "/sluice/api/status/stream",
+            "/sluice/api/rates", "/sluice/api/nodes", "/sluice/api/chains", "/sluice/api/nothing"}) {
             HttpResponse<String> r = get(path, null);
             assertEquals(path, 401, r.statusCode());
             assertTrue(path, r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
             assertTrue(r.body(), r.body().contains("\"status\":401"));
+        }
+        for (String path : new String[] {"/sluice/api/components/tcp-main/stop", "/sluice/api/chains/main/reload"}) {
+            assertEquals(path, 401, send("POST", path, null).statusCode());
         }
         assertEquals(401, get("/sluice/api/status", "viewer1:wrong").statusCode());
         assertEquals(401, get("/sluice/api/status", "nobody-at-all:x").statusCode());
@@ -181,6 +186,17 @@ public class WebApiITest {
         HttpResponse<String> off = get("/sluice/api/search?limit=5", "viewer1:v-secret");
         assertEquals(503, off.statusCode());
         assertTrue(off.body(), off.body().contains("searchUrl"));
+        HttpResponse<String> buckets = get("/sluice/api/search/histogram?buckets=0", "viewer1:v-secret");
+        assertEquals(400, buckets.statusCode());
+        assertTrue(buckets.body(), buckets.body().contains("'buckets' must be between 1 and 1000"));
+        HttpResponse<String> format = get("/sluice/api/search/export?format=xml", "viewer1:v-secret");
+        assertEquals(400, format.statusCode());
+        assertTrue(format.body(), format.body().contains("'format' must be jsonl or csv"));
+        assertEquals(400, get("/sluice/api/search/export?from=soon", "viewer1:v-secret").statusCode());
+        assertEquals(400, get("/sluice/api/event?id=x", "viewer1:v-secret").statusCode());
+        HttpResponse<String> nodes = get("/sluice/api/nodes", "viewer1:v-secret");
+        assertEquals("no Redis configured: an empty cluster", 200, nodes.statusCode());
+        assertEquals("{\"nodes\":[]}", nodes.body());
         HttpResponse<String> badEvent = get("/sluice/api/event?time=yesterday&id=x", "viewer1:v-secret");
         assertEquals(400, badEvent.statusCode());
         assertTrue(badEvent.body(), badEvent.body().contains("'time' must be an ISO-8601 instant"));
