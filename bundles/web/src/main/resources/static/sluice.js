@@ -91,12 +91,12 @@ function render(s) {
     for (const k of ['received', 'acked', 'failed', 'queued']) cell(row, c.counters[k], 'num');
     cell(row, c.detail);
     const td = cell(row, '');
-    if (session.admin && c.configuration) {
+    if (session.admin) {
       const target = 'components/' + encodeURIComponent(c.name) + '/';
-      if (c.stoppable) {
+      if (c.actions.includes('stop')) {
         actionButton(td, c.state === 'stopped' ? 'Start' : 'Stop', () => post(target + (c.state === 'stopped' ? 'start' : 'stop')));
       }
-      actionButton(td, 'Restart', () => post(target + 'restart'));
+      if (c.actions.includes('restart')) actionButton(td, 'Restart', () => post(target + 'restart'));
     }
   });
   fill('services', s.status.components.filter((c) => c.service), (row, c) => {

@@ -51,6 +51,9 @@ public class BundleLifecycleITest {
     @Inject
     private SessionFactory sessions;
 
+    @Inject
+    private org.osgi.service.cm.ConfigurationAdmin configAdmin;
+
     @Configuration
     public Option[] config() {
         return SluiceOptions.distribution(
@@ -129,6 +132,26 @@ public class BundleLifecycleITest {
 
         String sent = execute("sluice:send -P " + System.getProperty("sluice.itest.tcp") + " -c 3 \"from the shell\"");
         assertTrue(sent, sent.contains("Sent 3 message(s) over tcp"));
+    }
+
+    @Test
+    public void shellCommandsStopStartAndRestartAComponentAndReloadAChain() throws Exception {
+        awaitRunning("udp-main");
+        String stop = execute("sluice:stop udp-main");
+        assertTrue(stop, stop.contains("Stopping udp-main (configuration io.sluice.syslog.udp"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> execute("sluice:status udp-main")
+                .matches("(?s).*udp-main\\s*\\|\\s*receiver\\s*\\|\\s*stopped.*"));
+        assertTrue(execute("sluice:status udp-main").contains("enabled = false"));
+        execute("sluice:start udp-main");
+        awaitRunning("udp-main");
+        String restart = execute("sluice:restart udp-main");
+        assertTrue(restart, restart.contains("Restarting udp-main"));
+        awaitRunning("udp-main");
+        assertTrue(execute("sluice:stop bus").contains("Cannot stop bus: component 'bus' cannot be stopped"));
+        assertTrue(execute("sluice:stop no-such").contains("no component 'no-such'"));
+        String reload = execute("sluice:reload-chain main");
+        assertTrue(reload, reload.contains("Chain main reloaded"));
+        assertTrue(execute("sluice:reload-chain none").contains("no chain 'none'"));
     }
 
     @Test
@@ -217,8 +240,13 @@ public class BundleLifecycleITest {
     }
 
     private SluiceComponent awaitRunning(String name) {
-        return await(name + " running").atMost(Duration.ofSeconds(60))
-                .until(() -> find(name), c -> c != null && c.state() == ComponentState.RUNNING);
+        try {
+            return await(name + " running").atMost(Duration.ofSeconds(60))
+                    .until(() -> find(name), c -> c != null && c.state() == ComponentState.RUNNING);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            SluiceComponent c = find(name);
+            throw new AssertionError(name + " is " + (c == null ? "gone" : c.state() + ": " + c.stateDetail()), e);
+        }
     }
 
     private SluiceComponent find(String name) {

@@ -100,15 +100,15 @@ public class WebConsolePluginITest {
         String html = p.body();
         assertTrue(html, html.contains("id='sluice-components'") && html.contains("<td>tcp-main</td>")
                 && html.contains("<td>bus</td>"));
-        Matcher link = Pattern.compile("href='configMgr/(io\\.sluice\\.syslog\\.tcp[^']*)'").matcher(html);
-        assertTrue("a configuration link for tcp-main: " + html, link.find());
+        Matcher link = Pattern.compile("href='configMgr/(io\\.sluice\\.shipper\\.file[^']*)'").matcher(html);
+        assertTrue("a configuration link for file-main: " + html, link.find());
         String pid = link.group(1);
         Matcher token = Pattern.compile("name='token' value='([^']+)'").matcher(html);
         assertTrue(token.find());
 
         org.osgi.service.cm.Configuration[] cfg = configAdmin.listConfigurations("(service.pid=" + pid + ")");
         long before = cfg[0].getChangeCount();
-        String restart = "action=restart&component=tcp-main&token=";
+        String restart = "action=restart&component=file-main&token=";
         assertEquals("no token: refused", 403, post(restart + "wrong").statusCode());
         assertEquals(before, configAdmin.listConfigurations("(service.pid=" + pid + ")")[0].getChangeCount());
 
@@ -116,8 +116,8 @@ public class WebConsolePluginITest {
         assertEquals(ok.body(), 302, ok.statusCode());
         assertNotEquals("the configuration was applied again", before,
                 configAdmin.listConfigurations("(service.pid=" + pid + ")")[0].getChangeCount());
-        await("tcp-main runs again").atMost(Duration.ofSeconds(30))
-                .until(() -> page("admin1:a-secret").body().contains("<td>tcp-main</td><td>receiver</td><td>running</td>"));
+        await("file-main runs again").atMost(Duration.ofSeconds(30))
+                .until(() -> page("admin1:a-secret").body().contains("<td>file-main</td><td>shipper</td><td>running</td>"));
     }
 
     @Test

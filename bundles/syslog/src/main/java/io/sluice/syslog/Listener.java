@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * build per-connection pipelines from the current settings, track clients and counters, rebind or
  * retune on configuration changes, and report its state. Subclasses only open their socket.
  */
-abstract class Listener implements Receiver {
+abstract class Listener implements Receiver, io.sluice.api.component.Restartable {
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
     private static final long REBIND_SECONDS = 5;
 
@@ -216,6 +216,18 @@ abstract class Listener implements Receiver {
         unbind();
         state = ComponentState.STOPPED;
         detail = "stopped";
+    }
+
+    /** Closes the socket and binds again with the settings in force; a stopped or failed listener stays so. */
+    @Override
+    public final synchronized void restart() {
+        Settings s = settings;
+        if (s == null || state == ComponentState.STOPPED) {
+            return;
+        }
+        LOG.info("listener {}: restarting", s.name());
+        stop();
+        start(s);
     }
 
     /** Why this transport cannot work here, or null. */

@@ -296,7 +296,7 @@ class TcpListenerTest {
     }
 
     @Test
-    void enabledFalseStopsTheListenerKeepingItVisibleAndTrueStartsItAgain() throws Exception {
+    void enabledFalseStopsTheListenerKeepingItVisibleTrueStartsItAgainAndRestartBindsAgain() throws Exception {
         ListenerFixture f = fixture(Map.of());
         f.drain();
         int port = ListenerFixture.freePort();
@@ -320,9 +320,24 @@ class TcpListenerTest {
             again.getOutputStream().write(octetFrame(rfc5424(1)));
             await().until(() -> f.received.size() == 1);
         }
+        // Restart (the administrators' action): its connections close and it binds again.
+        try (Socket held = connect(port)) {
+            held.getOutputStream().write(octetFrame(rfc5424(2)));
+            await().until(() -> f.received.size() == 2);
+            l.restart();
+            held.setSoTimeout(5_000);
+            assertThat(held.getInputStream().read()).as("closed by the restart").isEqualTo(-1);
+        }
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        try (Socket again = connect(port)) {
+            again.getOutputStream().write(octetFrame(rfc5424(3)));
+            await().until(() -> f.received.size() == 3);
+        }
         // Activated with enabled = false: registered and stopped from the start.
         TcpListener off = f.tcp(Map.of("port", ListenerFixture.freePort(), "name", "tcp-off", "enabled", "false"));
         assertThat(off.state()).isEqualTo(ComponentState.STOPPED);
+        off.restart();
+        assertThat(off.state()).as("a stopped listener stays stopped through a restart").isEqualTo(ComponentState.STOPPED);
         assertThat(off.name()).isEqualTo("tcp-off");
     }
 

@@ -62,6 +62,27 @@ class UdpListenerTest {
     }
 
     @Test
+    void stoppedAndStartedAgainAtOnceTheListenerBindsAgainAndReceives() throws Exception {
+        fx = new ListenerFixture(dir, Map.of());
+        fx.drain();
+        int port = ListenerFixture.freePort();
+        UdpListener l = fx.udp(Map.of("port", port, "format", "rfc3164"));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        for (int round = 0; round < 3; round++) {
+            l.modified(ListenerFixture.convert(Map.of("port", port, "format", "rfc3164", "enabled", "false"),
+                    UdpListener.Config.class), Map.of());
+            assertThat(l.state()).isEqualTo(ComponentState.STOPPED);
+            l.modified(ListenerFixture.convert(Map.of("port", port, "format", "rfc3164", "enabled", "true"),
+                    UdpListener.Config.class), Map.of());
+            await().atMost(java.time.Duration.ofSeconds(15)).until(() -> l.state() == ComponentState.RUNNING);
+        }
+        try (DatagramSocket s = new DatagramSocket()) {
+            send(s, port, "<34>Oct 11 22:14:15 mymachine su: after restarts\n");
+        }
+        await().until(() -> fx.received.size() == 1);
+    }
+
+    @Test
     void datagramTooLongIsCountedAsFailedAndTheNextOneArrives() throws Exception {
         fx = new ListenerFixture(dir, Map.of());
         fx.drain();

@@ -143,8 +143,8 @@ public class ApiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile EventBus bus;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile org.osgi.service.cm.ConfigurationAdmin configAdmin;
+    @Reference
+    private transient volatile io.sluice.api.component.ComponentControl control;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile io.sluice.api.filter.FilterChains chains;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -393,17 +393,24 @@ public class ApiServlet extends HttpServlet {
             json(resp, chain(st));
             return;
         }
+        io.sluice.api.component.ComponentControl.Action action = switch (parts[2]) {
+            case "stop" -> io.sluice.api.component.ComponentControl.Action.STOP;
+            case "start" -> io.sluice.api.component.ComponentControl.Action.START;
+            case "restart" -> io.sluice.api.component.ComponentControl.Action.RESTART;
+            default -> throw new ApiError(404, "no action '" + parts[2] + "' (stop, start, restart)");
+        };
         try {
-            Control.Action action = Control.action(parts[2]);
-            String pid = Control.apply(configAdmin, components, name, action, caller.user());
+            String pid = control.apply(name, action, "web:" + caller.user());
             resp.setStatus(202);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("component", name);
             m.put("action", parts[2]);
             m.put("configuration", pid);
             json(resp, m);
-        } catch (Control.Refused r) {
-            throw new ApiError(r.status, r.getMessage());
+        } catch (java.util.NoSuchElementException e) {
+            throw new ApiError(404, e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw new ApiError(409, e.getMessage());
         }
     }
 
@@ -483,6 +490,15 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
+    /** What an administrator may do to a component: "stop", "start", "restart", or nothing. */
+    private List<String> actions(String name) {
+        try {
+            return control.actions(name).stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList();
+        } catch (java.util.NoSuchElementException goneMeanwhile) {
+            return List.of();
+        }
+    }
+
     private List<Map<String, Object>> chains() throws ApiError {
         io.sluice.api.filter.FilterChains fc = chains;
         if (fc == null) {
@@ -526,9 +542,9 @@ public class ApiServlet extends HttpServlet {
             m.put("state", c.state().name().toLowerCase(Locale.ROOT));
             m.put("detail", c.stateDetail());
             m.put("counters", c.counters().snapshot());
-            m.put("configuration", Control.pid(e.getValue()));
+            m.put("configuration", e.getValue().get("service.pid") instanceof String pid ? pid : null);
             m.put("service", e.getValue().get(SluiceComponent.SERVICE_PROPERTY));
-            m.put("stoppable", Control.stoppable(e.getValue()) && Control.pid(e.getValue()) != null);
+            m.put("actions", actions(c.name()));
             list.add(m);
         }
         list.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));

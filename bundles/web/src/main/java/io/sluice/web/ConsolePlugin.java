@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.Dictionary;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +18,6 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import javax.servlet.http.HttpSession;
-import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -47,7 +44,7 @@ public class ConsolePlugin extends HttpServlet {
 
     private final transient Map<SluiceComponent, Map<String, Object>> components = new ConcurrentHashMap<>();
     @Reference
-    private transient volatile ConfigurationAdmin configAdmin;
+    private transient volatile io.sluice.api.component.ComponentControl control;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile io.sluice.api.filter.FilterChains chains;
 
@@ -83,7 +80,8 @@ public class ConsolePlugin extends HttpServlet {
                     + "</td><td>" + esc(c.counters().snapshot().toString()) + "</td><td>");
             if (pid instanceof String p) {
                 w.print("<a href='configMgr/" + esc(p) + "'>" + esc(p) + "</a></td><td>");
-                if (Control.stoppable(e.getValue())) {
+                java.util.Set<io.sluice.api.component.ComponentControl.Action> actions = actions(c.name());
+                if (actions.contains(io.sluice.api.component.ComponentControl.Action.STOP)) {
                     boolean stopped = c.state() == io.sluice.api.component.ComponentState.STOPPED;
                     w.print(button(token, stopped ? "start" : "stop", "component", c.name(), stopped ? "Start" : "Stop"));
                 }
@@ -148,11 +146,23 @@ public class ConsolePlugin extends HttpServlet {
             }
         } else {
             String name = req.getParameter("component");
+            io.sluice.api.component.ComponentControl.Action a = switch (action) {
+                case "stop" -> io.sluice.api.component.ComponentControl.Action.STOP;
+                case "start" -> io.sluice.api.component.ComponentControl.Action.START;
+                case "restart" -> io.sluice.api.component.ComponentControl.Action.RESTART;
+                default -> null;
+            };
+            if (a == null) {
+                resp.sendError(400, "unknown action");
+                return;
+            }
             try {
-                Control.apply(configAdmin, components, String.valueOf(name), Control.action(action),
-                        String.valueOf(req.getRemoteUser()));
-            } catch (Control.Refused r) {
-                resp.sendError(r.status, r.getMessage());
+                control.apply(String.valueOf(name), a, "web console:" + req.getRemoteUser());
+            } catch (java.util.NoSuchElementException e) {
+                resp.sendError(404, e.getMessage());
+                return;
+            } catch (UnsupportedOperationException e) {
+                resp.sendError(409, e.getMessage());
                 return;
             }
             done = switch (action) {
@@ -162,6 +172,14 @@ public class ConsolePlugin extends HttpServlet {
             } + name + ".";
         }
         resp.sendRedirect("sluice?done=" + java.net.URLEncoder.encode(done, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private java.util.Set<io.sluice.api.component.ComponentControl.Action> actions(String name) {
+        try {
+            return control.actions(name);
+        } catch (java.util.NoSuchElementException goneMeanwhile) {
+            return java.util.Set.of();
+        }
     }
 
     /** A POST form with the page's token: one action on one component or chain. */
