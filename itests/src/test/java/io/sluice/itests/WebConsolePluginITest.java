@@ -47,6 +47,21 @@ public class WebConsolePluginITest {
     @Inject
     private ConfigurationAdmin configAdmin;
 
+    @Inject
+    private org.osgi.framework.BundleContext context;
+
+    /** The component object registered under {@code name} now, or null. */
+    private Object component(String name) throws Exception {
+        for (org.osgi.framework.ServiceReference<io.sluice.api.component.SluiceComponent> r
+                : context.getServiceReferences(io.sluice.api.component.SluiceComponent.class, null)) {
+            io.sluice.api.component.SluiceComponent c = context.getService(r);
+            if (c != null && name.equals(c.name())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -112,10 +127,13 @@ public class WebConsolePluginITest {
         assertEquals("no token: refused", 403, post(restart + "wrong").statusCode());
         assertEquals(before, configAdmin.listConfigurations("(service.pid=" + pid + ")")[0].getChangeCount());
 
+        Object instance = component("file-main");
         HttpResponse<String> ok = post(restart + URLEncoder.encode(token.group(1), StandardCharsets.UTF_8));
         assertEquals(ok.body(), 302, ok.statusCode());
         assertNotEquals("the configuration was applied again", before,
                 configAdmin.listConfigurations("(service.pid=" + pid + ")")[0].getChangeCount());
+        await("file-main made anew by Declarative Services").atMost(Duration.ofSeconds(30))
+                .until(() -> { Object now = component("file-main"); return now != null && now != instance; });
         await("file-main runs again").atMost(Duration.ofSeconds(30))
                 .until(() -> page("admin1:a-secret").body().contains("<td>file-main</td><td>shipper</td><td>running</td>"));
     }

@@ -60,6 +60,7 @@ public class CodecBenchmark {
     private EventFormatter rfc5424Formatter;
     private EventFormatter rfc3164Formatter;
     private EventFormatter jsonFormatter;
+    private EventFormatter rsyslogFileFormatter;
     private Event event;
     private StringBuilder out;
 
@@ -79,6 +80,7 @@ public class CodecBenchmark {
         rfc5424Formatter = Codecs.formatter("rfc5424", fo);
         rfc3164Formatter = Codecs.formatter("rfc3164", fo);
         jsonFormatter = Codecs.formatter("json", fo);
+        rsyslogFileFormatter = Codecs.formatter("rsyslog-file", fo);
         event = rfc5424Parser.parse(rfc5424, origin).orElseThrow();
         out = new StringBuilder(512);
         for (byte[] m : new byte[][] {rfc5424, rfc3164, json}) {
@@ -119,6 +121,14 @@ public class CodecBenchmark {
     public int formatRfc3164() {
         out.setLength(0);
         rfc3164Formatter.format(event, out);
+        return out.length();
+    }
+
+    /** The file shipper's default output format (RSYSLOG_FileFormat). */
+    @Benchmark
+    public int formatRsyslogFile() {
+        out.setLength(0);
+        rsyslogFileFormatter.format(event, out);
         return out.length();
     }
 

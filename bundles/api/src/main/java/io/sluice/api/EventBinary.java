@@ -31,6 +31,7 @@ public final class EventBinary {
     private static final int HAS_MSGID = 1 << 4;
     private static final int HAS_ID = 1 << 5;
     private static final int HAS_HMAC = 1 << 6;
+    private static final int[] HEADER_FLAGS = {HAS_HOST, HAS_APP, HAS_PROCID, HAS_MSGID};
 
     private static final int T_NULL = 0;
     private static final int T_STRING = 1;
@@ -280,6 +281,174 @@ public final class EventBinary {
             }
             default:
                 throw new IllegalArgumentException("unknown field value type " + type);
+        }
+    }
+
+    /**
+     * The header fields of an encoded event, read in place: times, priority, and where the host, app
+     * name, procid, msgid and message lie in the record (UTF-8), without making Strings or an
+     * {@link Event}. For formatters that write bytes straight from the stored record (see
+     * {@code io.sluice.api.codec.EncodedFormatter}). Mutable and reusable: {@link #read} fills it
+     * for one record at a time. Not thread-safe.
+     */
+    public static final class View {
+        private byte[] record;
+        private long generatedSecond;
+        private int generatedNano;
+        private boolean reported;
+        private long reportedSecond;
+        private int reportedNano;
+        private int reportedOffset;
+        private int facility;
+        private int severity;
+        // offset and length in the record of: host, app name, procid, msgid, message; length -1 = absent
+        private final int[] at = new int[10];
+
+        /**
+         * Reads the header of {@code record}; false when it is not a record of a known version or is
+         * malformed (decode it to learn why).
+         */
+        public boolean read(byte[] record) {
+            In in = new In(record, 0, record.length);
+            try {
+                if (in.read() != VERSION) {
+                    return false;
+                }
+                int flags = in.read();
+                int pri = in.read();
+                facility = pri >>> 3;
+                severity = pri & 7;
+                generatedSecond = in.readSigned();
+                generatedNano = (int) in.readVarint();
+                reported = (flags & HAS_REPORTED) != 0;
+                if (reported) {
+                    reportedSecond = in.readSigned();
+                    reportedNano = (int) in.readVarint();
+                    reportedOffset = (int) in.readSigned();
+                }
+                if ((flags & HAS_ID) != 0) {
+                    skip(in);
+                }
+                for (int f = 0; f < 4; f++) {
+                    if ((flags & HEADER_FLAGS[f]) != 0) {
+                        place(in, f);
+                    } else {
+                        at[2 * f] = 0;
+                        at[2 * f + 1] = -1;
+                    }
+                }
+                place(in, 4);
+                if (generatedNano < 0 || generatedNano > 999_999_999 || reportedNano < 0
+                        || reportedNano > 999_999_999 || Math.abs(reportedOffset) > 18 * 3600) {
+                    return false;
+                }
+                this.record = record;
+                return true;
+            } catch (RuntimeException malformed) {
+                return false;
+            }
+        }
+
+        private void place(In in, int field) {
+            long n = in.readVarint();
+            if (n < 0 || n > in.end - in.pos) {
+                throw new IllegalArgumentException("string exceeds the record");
+            }
+            at[2 * field] = in.pos;
+            at[2 * field + 1] = (int) n;
+            in.pos += (int) n;
+        }
+
+        private static void skip(In in) {
+            long n = in.readVarint();
+            if (n < 0 || n > in.end - in.pos) {
+                throw new IllegalArgumentException("string exceeds the record");
+            }
+            in.pos += (int) n;
+        }
+
+        /** The record last read. */
+        public byte[] record() {
+            return record;
+        }
+
+        public long generatedSecond() {
+            return generatedSecond;
+        }
+
+        public int generatedNano() {
+            return generatedNano;
+        }
+
+        /** Whether the event has a reported time ({@link Event#timereported()}). */
+        public boolean hasReported() {
+            return reported;
+        }
+
+        public long reportedSecond() {
+            return reportedSecond;
+        }
+
+        public int reportedNano() {
+            return reportedNano;
+        }
+
+        /** The reported time's offset from UTC, in seconds. */
+        public int reportedOffset() {
+            return reportedOffset;
+        }
+
+        public int facility() {
+            return facility;
+        }
+
+        public int severity() {
+            return severity;
+        }
+
+        /** Where the host name starts in {@link #record()}. */
+        public int hostOffset() {
+            return at[0];
+        }
+
+        /** The host name's length in bytes, or -1 when the event has none. */
+        public int hostLength() {
+            return at[1];
+        }
+
+        public int appNameOffset() {
+            return at[2];
+        }
+
+        /** -1 when absent. */
+        public int appNameLength() {
+            return at[3];
+        }
+
+        public int procIdOffset() {
+            return at[4];
+        }
+
+        /** -1 when absent. */
+        public int procIdLength() {
+            return at[5];
+        }
+
+        public int msgIdOffset() {
+            return at[6];
+        }
+
+        /** -1 when absent. */
+        public int msgIdLength() {
+            return at[7];
+        }
+
+        public int messageOffset() {
+            return at[8];
+        }
+
+        public int messageLength() {
+            return at[9];
         }
     }
 

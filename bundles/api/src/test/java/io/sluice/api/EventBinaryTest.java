@@ -113,4 +113,48 @@ class EventBinaryTest {
         org.assertj.core.api.Assertions.assertThat(EventBinary.decode(changedBytes).message()).isEqualTo("other");
         org.assertj.core.api.Assertions.assertThat(EventBinary.encode(decoded)).isNotSameAs(bytes).isEqualTo(bytes);
     }
+
+    private static String at(EventBinary.View v, int off, int len) {
+        return len < 0 ? null : new String(v.record(), off, len, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aViewReadsTheHeaderInPlaceAndRefusesWhatItCannotRead() {
+        Event e = Event.builder().timegenerated(Instant.parse("2026-12-04T10:00:00.5Z"))
+                .timereported(OffsetDateTime.parse("2026-12-04T11:00:00.25+01:00")).facility(4).severity(2)
+                .host("wéb-1").appName("sshd").procId("77").msgId("ID1").message("accepted ✓")
+                .structuredData("a@1", "k", "v").tag("t").field("n", 1L).id("fixed-id").build();
+        byte[] b = EventBinary.encode(e);
+        EventBinary.View v = new EventBinary.View();
+        assertThat(v.read(b)).isTrue();
+        assertThat(v.record()).isSameAs(b);
+        assertThat(v.generatedSecond()).isEqualTo(e.timegenerated().getEpochSecond());
+        assertThat(v.generatedNano()).isEqualTo(500_000_000);
+        assertThat(v.hasReported()).isTrue();
+        assertThat(v.reportedSecond()).isEqualTo(e.timereported().toEpochSecond());
+        assertThat(v.reportedNano()).isEqualTo(250_000_000);
+        assertThat(v.reportedOffset()).isEqualTo(3600);
+        assertThat(v.facility()).isEqualTo(4);
+        assertThat(v.severity()).isEqualTo(2);
+        assertThat(at(v, v.hostOffset(), v.hostLength())).isEqualTo("wéb-1");
+        assertThat(at(v, v.appNameOffset(), v.appNameLength())).isEqualTo("sshd");
+        assertThat(at(v, v.procIdOffset(), v.procIdLength())).isEqualTo("77");
+        assertThat(at(v, v.msgIdOffset(), v.msgIdLength())).isEqualTo("ID1");
+        assertThat(at(v, v.messageOffset(), v.messageLength())).isEqualTo("accepted ✓");
+
+        Event bare = Event.builder().timegenerated(Instant.EPOCH).message("").build();
+        assertThat(v.read(EventBinary.encode(bare))).isTrue();
+        assertThat(v.hasReported()).isFalse();
+        assertThat(v.hostLength()).isEqualTo(-1);
+        assertThat(v.appNameLength()).isEqualTo(-1);
+        assertThat(v.procIdLength()).isEqualTo(-1);
+        assertThat(v.msgIdLength()).isEqualTo(-1);
+        assertThat(v.messageLength()).isZero();
+
+        byte[] otherVersion = b.clone();
+        otherVersion[0] = 9;
+        assertThat(v.read(otherVersion)).isFalse();
+        assertThat(v.read(Arrays.copyOf(b, 12))).as("truncated").isFalse();
+        assertThat(v.read(new byte[0])).isFalse();
+    }
 }

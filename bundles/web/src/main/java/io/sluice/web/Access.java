@@ -69,6 +69,7 @@ public class Access {
     private static final class Failures {
         Instant since;
         int count;
+        int inFlight;
     }
 
     @Activate
@@ -258,41 +259,57 @@ public class Access {
         Logins.Login call() throws Logins.Refused;
     }
 
-    /** Runs a login, refusing an address with too many recent failures and counting a new one. */
+    /**
+     * Runs a login, refusing an address with too many recent failures and counting a new one. Logins
+     * under way count against the limit too, so that parallel guesses cannot get past it.
+     */
     private Logins.Login checkedLogin(HttpServletRequest req, LoginCall call) throws Logins.Refused {
         String address = req.getRemoteAddr();
         Instant now = clock.instant();
+        Failures f;
         synchronized (this) {
-            Failures f = failures.get(address);
-            if (f != null && f.since.plus(FAILURE_WINDOW).isBefore(now)) {
+            f = failures.get(address);
+            if (f != null && f.inFlight == 0 && f.since.plus(FAILURE_WINDOW).isBefore(now)) {
                 failures.remove(address);
-            } else if (f != null && f.count >= maxFailures) {
+                f = null;
+            }
+            if (f == null) {
+                f = new Failures();
+                f.since = now;
+                failures.put(address, f);
+                if (failures.size() > MAX_TRACKED_ADDRESSES) {
+                    Iterator<Map.Entry<String, Failures>> it = failures.entrySet().iterator();
+                    while (failures.size() > MAX_TRACKED_ADDRESSES && it.hasNext()) {
+                        if (it.next().getValue().inFlight == 0) {
+                            it.remove();
+                        }
+                    }
+                }
+            }
+            if (f.count + f.inFlight >= maxFailures) {
                 throw new Logins.Refused(429, "too many failed logins from " + address + "; try again later");
             }
+            f.inFlight++;
         }
+        boolean failed = false;
         try {
             return call.call();
         } catch (Logins.Refused r) {
-            if (r.status == 401) {
-                synchronized (this) {
-                    Failures f = failures.computeIfAbsent(address, a -> {
-                        Failures n = new Failures();
-                        n.since = now;
-                        return n;
-                    });
+            failed = r.status == 401;
+            throw r;
+        } finally {
+            synchronized (this) {
+                f.inFlight--;
+                if (failed) {
                     f.count++;
                     if (f.count == maxFailures) {
                         LOG.warn("web: {} failed logins from {} within {} minutes; refused until then", f.count,
                                 address, FAILURE_WINDOW.toMinutes());
                     }
-                    if (failures.size() > MAX_TRACKED_ADDRESSES) {
-                        Iterator<String> it = failures.keySet().iterator();
-                        it.next();
-                        it.remove();
-                    }
+                } else if (f.count == 0 && f.inFlight == 0) {
+                    failures.remove(address, f);
                 }
             }
-            throw r;
         }
     }
 

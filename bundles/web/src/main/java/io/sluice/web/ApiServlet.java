@@ -128,6 +128,10 @@ public class ApiServlet extends HttpServlet {
                 min = "1", max = "60")
         int statusPushSeconds() default 2;
 
+        @AttributeDefinition(description = "Live status streams (one per open page) at once; more are answered 503.",
+                min = "1")
+        int maxStatusStreams() default 64;
+
         @AttributeDefinition(description = "Events a live tail holds for a slow browser; beyond, they are skipped "
                 + "and the tail says how many.", min = "10")
         int tailBuffer() default 10_000;
@@ -164,6 +168,9 @@ public class ApiServlet extends HttpServlet {
         this.access = access;
         this.rates = new Rates(config.rateSampleSeconds());
         this.signer = signer(config.hmacKeys());
+        // What can refuse the configuration first: a thread started before would be left running.
+        this.search = config.searchUrl().isBlank() ? null : new EventSearch(config.searchUrl().strip(),
+                config.searchUser(), config.searchPassword(), config.searchSchema().strip(), config.searchTimeoutMillis());
         this.sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-web-rates");
             t.setDaemon(true);
@@ -171,8 +178,6 @@ public class ApiServlet extends HttpServlet {
         });
         sampler.scheduleAtFixedRate(this::sampleRates, 0, config.rateSampleSeconds(),
                 java.util.concurrent.TimeUnit.SECONDS);
-        this.search = config.searchUrl().isBlank() ? null : new EventSearch(config.searchUrl().strip(),
-                config.searchUser(), config.searchPassword(), config.searchSchema().strip(), config.searchTimeoutMillis());
     }
 
     private transient volatile boolean stopping;
@@ -372,7 +377,7 @@ public class ApiServlet extends HttpServlet {
         if (parts.length != 3 || parts[1].isEmpty()) {
             throw new ApiError(404, "no such action: " + path);
         }
-        String name = java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+        String name = parts[1]; // getPathInfo() is decoded already
         if (parts[0].equals("chains")) {
             if (!parts[2].equals("reload")) {
                 throw new ApiError(404, "no action '" + parts[2] + "' on chains (reload)");
@@ -411,6 +416,9 @@ public class ApiServlet extends HttpServlet {
             throw new ApiError(404, e.getMessage());
         } catch (UnsupportedOperationException e) {
             throw new ApiError(409, e.getMessage());
+        } catch (IOException e) {
+            LOG.error("web: {} of component {} failed: {}", parts[2], name, e.toString());
+            throw new ApiError(500, "the configuration of '" + name + "' cannot be changed: " + e.getMessage());
         }
     }
 
@@ -443,13 +451,14 @@ public class ApiServlet extends HttpServlet {
 
     /**
      * The page's live status as server-sent events: an {@code event: status} with the components,
-     * clients, streams, chains, nodes and the newest rate point, every {@code statusPushSeconds};
-     * counted with the live tails ({@code maxTails}).
+     * clients, streams, chains, nodes and the newest rate point, every {@code statusPushSeconds}; at
+     * most {@code maxStatusStreams} at once.
      */
     private void statusStream(HttpServletResponse resp) throws IOException, ApiError {
-        if (tails.incrementAndGet() > config.maxTails()) {
-            tails.decrementAndGet();
-            throw new ApiError(503, "too many live streams open (maxTails " + config.maxTails() + ")");
+        if (statusStreams.incrementAndGet() > config.maxStatusStreams()) {
+            statusStreams.decrementAndGet();
+            throw new ApiError(503, "too many live status streams open (maxStatusStreams " + config.maxStatusStreams()
+                    + ")");
         }
         try {
             resp.setContentType("text/event-stream");
@@ -465,7 +474,7 @@ public class ApiServlet extends HttpServlet {
                 List<Map<String, Object>> nodes;
                 String nodesError = null;
                 try {
-                    nodes = nodes();
+                    nodes = cachedNodes();
                 } catch (ApiError e) {
                     nodes = List.of();
                     nodesError = e.getMessage();
@@ -486,8 +495,26 @@ public class ApiServlet extends HttpServlet {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            tails.decrementAndGet();
+            statusStreams.decrementAndGet();
         }
+    }
+
+    private final transient java.util.concurrent.atomic.AtomicInteger statusStreams =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private transient volatile List<Map<String, Object>> nodesCache;
+    private transient volatile long nodesCacheUntil;
+
+    /** The cluster read from Redis at most once per push interval, whatever the number of open pages. */
+    private List<Map<String, Object>> cachedNodes() throws ApiError {
+        long now = System.nanoTime();
+        List<Map<String, Object>> n = nodesCache;
+        if (n != null && now - nodesCacheUntil < 0) {
+            return n;
+        }
+        n = nodes();
+        nodesCache = n;
+        nodesCacheUntil = now + config.statusPushSeconds() * 1_000_000_000L - 100_000_000L;
+        return n;
     }
 
     /** What an administrator may do to a component: "stop", "start", "restart", or nothing. */

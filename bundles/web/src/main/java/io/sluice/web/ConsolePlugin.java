@@ -140,8 +140,11 @@ public class ConsolePlugin extends HttpServlet {
                 LOG.info("web console: {} reloaded filter chain {}", req.getRemoteUser(), chain);
                 done = "Reloaded chain " + chain + (st.lastError() == null ? "." : ": the new version is refused ("
                         + st.lastError() + "); the previous one keeps running.");
-            } catch (java.util.NoSuchElementException | java.io.UncheckedIOException e) {
+            } catch (java.util.NoSuchElementException e) {
                 resp.sendError(404, e.getMessage());
+                return;
+            } catch (java.io.UncheckedIOException e) {
+                resp.sendError(500, e.getMessage());
                 return;
             }
         } else {
@@ -163,6 +166,9 @@ public class ConsolePlugin extends HttpServlet {
                 return;
             } catch (UnsupportedOperationException e) {
                 resp.sendError(409, e.getMessage());
+                return;
+            } catch (IOException e) {
+                resp.sendError(500, "the configuration cannot be changed: " + e.getMessage());
                 return;
             }
             done = switch (action) {

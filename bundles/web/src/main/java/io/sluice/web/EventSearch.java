@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class EventSearch {
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     static final String COLUMNS = "time, id, received, severity, facility, host, app_name, procid, msgid, message, "
-            + "structured_data, fields, tags, hmac";
+            + "structured_data, fields, tags";
 
     private final String url;
     private final String user;
@@ -126,18 +126,38 @@ final class EventSearch {
      * {@code not checked} when {@code signer} is null (no keys configured).
      */
     Map<String, Object> event(Instant time, String id, io.sluice.api.EventSigner signer) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM " + table + " WHERE time = ? AND id = ?";
-        try (Connection c = connect();
-                PreparedStatement ps = prepare(c, sql, List.of(Timestamp.from(time), id));
-                ResultSet r = ps.executeQuery()) {
-            if (!r.next()) {
-                return null;
+        try (Connection c = connect()) {
+            // A database of a shipper not yet upgraded (schema version 1) has no hmac column.
+            String sql = "SELECT " + COLUMNS + (hasHmacColumn(c) ? ", hmac" : ", NULL AS hmac") + " FROM " + table
+                    + " WHERE time = ? AND id = ?";
+            try (PreparedStatement ps = prepare(c, sql, List.of(Timestamp.from(time), id));
+                    ResultSet r = ps.executeQuery()) {
+                return event(r, signer);
             }
-            Map<String, Object> m = row(r);
-            String hmac = r.getString("hmac");
-            m.put("hmac", hmac == null ? null : verify(r, hmac, signer));
-            return m;
         }
+    }
+
+    private boolean hasHmacColumn(Connection c) throws SQLException {
+        String t = table.substring(table.indexOf('.') + 1);
+        String schemaName = table.substring(0, table.indexOf('.'));
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.columns WHERE table_schema = ? "
+                + "AND table_name = ? AND column_name = 'hmac'")) {
+            ps.setString(1, schemaName);
+            ps.setString(2, t);
+            try (ResultSet r = ps.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private static Map<String, Object> event(ResultSet r, io.sluice.api.EventSigner signer) throws SQLException {
+        if (!r.next()) {
+            return null;
+        }
+        Map<String, Object> m = row(r);
+        String hmac = r.getString("hmac");
+        m.put("hmac", hmac == null ? null : verify(r, hmac, signer));
+        return m;
     }
 
     /** Rebuilds the signed parts of the event from its row and checks its MAC. */
@@ -165,13 +185,14 @@ final class EventSearch {
                 b.timereported(java.time.OffsetDateTime.parse(reported));
             }
             int sev = r.getShort("severity");
-            if (!r.wasNull()) {
-                b.severity(sev);
-            }
+            boolean noSeverity = r.wasNull();
             int fac = r.getShort("facility");
-            if (!r.wasNull()) {
-                b.facility(fac);
+            if (noSeverity || r.wasNull()) {
+                // every event has both; the shipper never writes NULL there: the row was changed
+                out.put("verification", "invalid");
+                return out;
             }
+            b.severity(sev).facility(fac);
             String sdText = r.getString("structured_data");
             Map<String, Object> sd = sdText == null ? Map.of() : (Map<String, Object>) Json.read(sdText);
             List<Object> order = (List<Object>) h.getOrDefault("sd_order", List.of());
@@ -180,8 +201,15 @@ final class EventSearch {
                 List<Object> el = (List<Object>) o;
                 String elId = (String) el.get(0);
                 Map<String, Object> params = (Map<String, Object>) sd.get(elId);
+                List<Object> names = (List<Object>) el.get(1);
+                if (params == null || !params.keySet().equals(new java.util.HashSet<>(names))
+                        || names.size() != params.size()) {
+                    // a parameter added to or removed from the stored element: not what was signed
+                    out.put("verification", "invalid");
+                    return out;
+                }
                 Map<String, List<String>> p = new LinkedHashMap<>();
-                for (Object name : (List<Object>) el.get(1)) {
+                for (Object name : names) {
                     Object v = params == null ? null : params.get(name);
                     p.put((String) name, v == null ? List.of() : ((List<Object>) v).stream().map(String::valueOf).toList());
                 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
@@ -32,6 +33,9 @@ import org.osgi.util.converter.Converters;
 /** Sessions, CSRF and origin checks, and login throttling, against a JAAS realm of the test's own. */
 class AccessTest {
     private static Configuration previous;
+    /** Logins of user "slow" reach the module, and wait there until released, then fail. */
+    static final java.util.concurrent.atomic.AtomicInteger ATTEMPTS = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
 
     /** Named like Karaf's role principal, which is how {@link Logins} recognises roles. */
     public static final class RolePrincipal implements Principal {
@@ -67,6 +71,15 @@ class AccessTest {
                 handler.handle(new Callback[] {n, p});
             } catch (Exception e) {
                 throw new javax.security.auth.login.LoginException(e.toString());
+            }
+            if ("slow".equals(n.getName())) {
+                ATTEMPTS.incrementAndGet();
+                try {
+                    RELEASE.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new FailedLoginException();
             }
             if (!"pw".equals(new String(p.getPassword())) || !Map.of("ann", 1, "root", 1, "nobody", 1)
                     .containsKey(n.getName())) {
@@ -244,5 +257,37 @@ class AccessTest {
                 .isInstanceOfSatisfying(Logins.Refused.class, r -> assertThat(r.status).isEqualTo(429));
         clock.now = clock.now.plus(Duration.ofMinutes(6));
         assertThat(a.login(request(), "ann", "pw").login().user()).isEqualTo("ann");
+    }
+
+    @Test
+    void parallelGuessesCannotGetPastTheLimit() throws Exception {
+        Access a = access(Map.of("maxLoginFailures", 3));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                results.add(pool.submit(() -> {
+                    try {
+                        a.login(request(), "slow", "guess");
+                        return 200;
+                    } catch (Logins.Refused r) {
+                        return r.status;
+                    }
+                }));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ATTEMPTS.get() == 3);
+            Thread.sleep(200); // would a fourth get through while three wait in the realm?
+            assertThat(ATTEMPTS.get()).isEqualTo(3);
+            RELEASE.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> f : results) {
+                statuses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(statuses).containsOnly(401, 429);
+            assertThat(statuses.stream().filter(x -> x == 401).count()).isEqualTo(3);
+        } finally {
+            RELEASE.countDown();
+            pool.shutdownNow();
+        }
     }
 }

@@ -200,5 +200,32 @@ class EventSearchTest {
         }
         assertThat((Map<String, Object>) s.event(t, signed.id(), signer).get("hmac"))
                 .containsEntry("verification", "invalid");
+
+        // Back to the signed message, then other changes: each is seen.
+        String restore = "UPDATE websigned.events SET message = 'order 7 paid', severity = 5, structured_data = '"
+                + "{\"zeta@32473\": {\"b\": [\"2\"], \"a\": [\"1\"]}, \"alpha@32473\": {\"only\": [\"x\"]}}'"
+                + " WHERE id = '" + signed.id() + "'";
+        for (String change : List.of(
+                "UPDATE websigned.events SET structured_data = jsonb_set(structured_data, '{zeta@32473,x}', '[\"1\"]')",
+                "UPDATE websigned.events SET severity = NULL",
+                "UPDATE websigned.events SET structured_data = structured_data - 'alpha@32473'",
+                "UPDATE websigned.events SET host = 'web-2'")) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url(), "sluice", "");
+                    java.sql.Statement st = c.createStatement()) {
+                st.executeUpdate(restore);
+                assertThat((Map<String, Object>) s.event(t, signed.id(), signer).get("hmac")).as("restored")
+                        .containsEntry("verification", "valid");
+                st.executeUpdate(change + " WHERE id = '" + signed.id() + "'");
+            }
+            assertThat((Map<String, Object>) s.event(t, signed.id(), signer).get("hmac")).as(change)
+                    .containsEntry("verification", "invalid");
+        }
+
+        // A database of a shipper not yet upgraded: no hmac column, the view still works.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.url(), "sluice", "");
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE websigned.events DROP COLUMN hmac");
+        }
+        assertThat(s.event(t, signed.id(), signer)).containsEntry("hmac", null).containsEntry("message", "order 7 paid");
     }
 }

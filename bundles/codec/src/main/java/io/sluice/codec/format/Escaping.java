@@ -104,8 +104,11 @@ public final class Escaping {
         if (value == null || value.isEmpty()) {
             return out.append(NIL);
         }
-        int limit = out.length() + maxLength;
         int n = value.length();
+        if (n <= maxLength && plainHeader(value, reserved)) {
+            return out.append(value); // the common case: one bulk copy
+        }
+        int limit = out.length() + maxLength;
         for (int i = 0; i < n && out.length() < limit; i++) {
             char c = value.charAt(i);
             if (isControl(c)) {
@@ -123,6 +126,17 @@ public final class Escaping {
             }
         }
         return out;
+    }
+
+    /** Whether every character of {@code value} is printable ASCII ({@code !}..{@code ~}) and not reserved. */
+    private static boolean plainHeader(String value, String reserved) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c > '~' || (!reserved.isEmpty() && reserved.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Appends a header field with no reserved characters beyond blanks; see {@link #appendHeader(StringBuilder, String, int, String)}. */

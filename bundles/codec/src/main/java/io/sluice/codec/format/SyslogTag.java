@@ -7,8 +7,8 @@ final class SyslogTag {
     /** Characters that would end the tag early for a reader: {@code [ ] :}. */
     static final String RESERVED = "[]:";
     /** Longest app name / procid written, as RFC 5424 allows. */
-    private static final int MAX_APP_NAME = 48;
-    private static final int MAX_PROCID = 128;
+    static final int MAX_APP_NAME = 48;
+    static final int MAX_PROCID = 128;
 
     private SyslogTag() {
     }

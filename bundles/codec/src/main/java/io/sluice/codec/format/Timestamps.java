@@ -91,6 +91,18 @@ public final class Timestamps {
 
     /** Appends a non-negative {@code value} zero-padded to {@code width} digits. */
     static void pad(StringBuilder out, int value, int width) {
+        if (width < POW10.length && value < POW10[width]) {
+            // zeros first, then the digits from the right: divisions by the constant 10 only
+            int start = out.length();
+            for (int i = 0; i < width; i++) {
+                out.append('0');
+            }
+            for (int i = start + width - 1; value > 0; i--) {
+                out.setCharAt(i, (char) ('0' + value % 10));
+                value /= 10;
+            }
+            return;
+        }
         for (int p = width - 1; p >= 1; p--) {
             if (value < POW10[p]) {
                 out.append('0');

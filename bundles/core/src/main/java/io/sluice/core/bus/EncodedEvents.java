@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * as an event tagged {@value #UNDECODABLE_TAG} whose message says where it came from and whose field
  * {@code raw_base64} holds the bytes, so it stays visible downstream; it is counted and logged.
  */
-final class EncodedEvents extends AbstractList<Event> implements RandomAccess {
+final class EncodedEvents extends AbstractList<Event> implements RandomAccess, io.sluice.api.bus.EncodedEvents {
     static final String UNDECODABLE_TAG = "_undecodable";
     private static final Logger LOG = LoggerFactory.getLogger(EncodedEvents.class);
 
@@ -47,6 +47,11 @@ final class EncodedEvents extends AbstractList<Event> implements RandomAccess {
             decoded[i] = e;
         }
         return e;
+    }
+
+    @Override
+    public byte[] encoded(int index) {
+        return records[index];
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.sluice.shipper.file;
 
 import io.sluice.api.Event;
+import io.sluice.api.codec.ByteSink;
+import io.sluice.api.codec.EncodedFormatter;
 import io.sluice.api.codec.EventFormatter;
 import io.sluice.api.codec.FormatterOptions;
 import io.sluice.api.component.ComponentState;
@@ -148,33 +150,84 @@ public class FileShipper implements EventShipper {
         LOG.info("file shipper {}: {}/{} as {}", name, directory, template, format);
     }
 
+    /**
+     * Kept between batches (ship is synchronized): the first file's buffer (most batches have one
+     * file), up to {@link #MAX_REUSED_BYTES}, so that it does not grow again for every batch; the line
+     * of a decoded event; the reader of stored encodings.
+     */
+    private ByteSink scratch = new ByteSink(64 * 1024);
+    private boolean scratchTaken;
+    private final StringBuilder line = new StringBuilder(512);
+    private final io.sluice.api.EventBinary.View view = new io.sluice.api.EventBinary.View();
+    private static final int MAX_REUSED_BYTES = 16 << 20;
+
+    /** The buffer for the next file of a batch: the reused one for the first. */
+    private ByteSink sink(String path) {
+        if (!scratchTaken) {
+            scratchTaken = true;
+            scratch.reset();
+            return scratch;
+        }
+        return new ByteSink(8192);
+    }
+
+    /** After a batch's files are written: the reused buffer is free again (and dropped if it grew too big). */
+    private void releaseScratch() {
+        scratchTaken = false;
+        if (scratch.capacity() > MAX_REUSED_BYTES) {
+            scratch = new ByteSink(64 * 1024);
+        }
+    }
+
+    private void formatDecoded(EventFormatter formatter, Event e, ByteSink out) {
+        line.setLength(0);
+        formatter.format(e, line);
+        out.writeUtf8(line);
+    }
+
     @Override
     public synchronized CompletionStage<Void> ship(List<Event> events) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("file shipper " + name + " is stopped"));
         }
         counters.received.add(events.size());
+        scratchTaken = false; // a batch that failed half-way left it taken
         try {
             EventFormatter formatter = formatters.formatter(format, formatterOptions);
             if (formatter == null) {
                 throw new IOException("no formatter for format '" + format + "' (feature sluice-codec, or a plugin)");
             }
             // Grouped by rendered path: Path objects are made once per file per batch, not per event.
-            Map<String, StringBuilder> byFile = new LinkedHashMap<>();
-            for (Event e : events) {
-                StringBuilder sb = byFile.computeIfAbsent(template.render(e), p -> new StringBuilder(8192));
-                formatter.format(e, sb);
-                sb.append('\n');
+            Map<String, ByteSink> byFile = new LinkedHashMap<>();
+            // Events still in their stored encoding are written from it when the format can (no decoding).
+            io.sluice.api.bus.EncodedEvents stored = events instanceof io.sluice.api.bus.EncodedEvents x
+                    && formatter instanceof EncodedFormatter ? x : null;
+            for (int i = 0, n = events.size(); i < n; i++) {
+                byte[] record = stored == null ? null : stored.encoded(i);
+                if (record != null && view.read(record)) {
+                    ByteSink sink = byFile.computeIfAbsent(template.render(view), this::sink);
+                    if (!((EncodedFormatter) formatter).formatEncoded(view, sink)) {
+                        formatDecoded(formatter, events.get(i), sink);
+                    }
+                    sink.write('\n');
+                } else {
+                    Event e = events.get(i);
+                    ByteSink sink = byFile.computeIfAbsent(template.render(e), this::sink);
+                    formatDecoded(formatter, e, sink);
+                    sink.write('\n');
+                }
             }
             List<LogFile> written = new ArrayList<>(byFile.size());
             long bytes = 0;
-            for (Map.Entry<String, StringBuilder> f : byFile.entrySet()) {
-                byte[] data = f.getValue().toString().getBytes(StandardCharsets.UTF_8);
-                LogFile file = fileFor(PathTemplate.resolve(directory, f.getKey()), data.length);
-                file.write(ByteBuffer.wrap(data));
+            for (Map.Entry<String, ByteSink> f : byFile.entrySet()) {
+                ByteBuffer data = f.getValue().buffer();
+                int size = data.remaining();
+                LogFile file = fileFor(PathTemplate.resolve(directory, f.getKey()), size);
+                file.write(data);
                 written.add(file);
-                bytes += data.length;
+                bytes += size;
             }
+            releaseScratch();
             counters.published.add(events.size());
             counters.bytes.add(bytes);
             if (!config.fsync()) {

@@ -29,7 +29,78 @@ final class PathTemplate {
     static final int MAX_PART = 100;
 
     private final String text;
-    private final List<Function<Event, String>> parts = new ArrayList<>();
+    private final List<Function<Fields, String>> parts = new ArrayList<>();
+
+    /** What a template reads of an event: from an {@link Event}, or from a stored encoding read in place. */
+    interface Fields {
+        String host();
+
+        String appName();
+
+        int facility();
+
+        int severity();
+
+        long generatedSecond();
+    }
+
+    private record EventFields(Event e) implements Fields {
+        @Override
+        public String host() {
+            return e.host();
+        }
+
+        @Override
+        public String appName() {
+            return e.appName();
+        }
+
+        @Override
+        public int facility() {
+            return e.facility().code();
+        }
+
+        @Override
+        public int severity() {
+            return e.severity().code();
+        }
+
+        @Override
+        public long generatedSecond() {
+            return e.timegenerated().getEpochSecond();
+        }
+    }
+
+    private record ViewFields(io.sluice.api.EventBinary.View v) implements Fields {
+        @Override
+        public String host() {
+            return text(v.hostOffset(), v.hostLength());
+        }
+
+        @Override
+        public String appName() {
+            return text(v.appNameOffset(), v.appNameLength());
+        }
+
+        private String text(int off, int len) {
+            return len < 0 ? null : new String(v.record(), off, len, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int facility() {
+            return v.facility();
+        }
+
+        @Override
+        public int severity() {
+            return v.severity();
+        }
+
+        @Override
+        public long generatedSecond() {
+            return v.generatedSecond();
+        }
+    }
     private final ZoneRules rules;
     private final int fixedOffset;
 
@@ -84,18 +155,18 @@ final class PathTemplate {
             }
             if (literal.length() > 0) {
                 String lit = literal.toString();
-                parts.add(e -> lit);
+                parts.add(f -> lit);
                 literal.setLength(0);
             }
             parts.add(variable(name));
         }
         if (literal.length() > 0) {
             String lit = literal.toString();
-            parts.add(e -> lit);
+            parts.add(f -> lit);
         }
     }
 
-    private Function<Event, String> variable(String name) {
+    private Function<Fields, String> variable(String name) {
         switch (name) {
             case "SOURCE":
             case "HOST":
@@ -103,9 +174,9 @@ final class PathTemplate {
             case "APP_NAME":
                 return e -> sanitize(e.appName());
             case "FACILITY":
-                return e -> e.facility().name().toLowerCase(Locale.ROOT);
+                return e -> io.sluice.api.Facility.of(e.facility()).name().toLowerCase(Locale.ROOT);
             case "SEVERITY":
-                return e -> e.severity().name().toLowerCase(Locale.ROOT);
+                return e -> io.sluice.api.Severity.of(e.severity()).name().toLowerCase(Locale.ROOT);
             case "DATE":
                 return e -> day(e).date;
             case "YEAR":
@@ -116,7 +187,7 @@ final class PathTemplate {
                 return e -> day(e).day;
             case "HOUR":
                 return e -> {
-                    long local = e.timegenerated().getEpochSecond() + offsetSeconds(e);
+                    long local = e.generatedSecond() + offsetSeconds(e);
                     return TWO_DIGITS[(int) (Math.floorMod(local, 86_400L) / 3600)];
                 };
             default:
@@ -140,12 +211,13 @@ final class PathTemplate {
     /** The day of the last event seen: consecutive events share it (racy, immutable holder). */
     private Day lastDay = new Day(Long.MIN_VALUE, "", "", "", "");
 
-    private int offsetSeconds(Event e) {
-        return rules.isFixedOffset() ? fixedOffset : rules.getOffset(e.timegenerated()).getTotalSeconds();
+    private int offsetSeconds(Fields e) {
+        return rules.isFixedOffset() ? fixedOffset
+                : rules.getOffset(java.time.Instant.ofEpochSecond(e.generatedSecond())).getTotalSeconds();
     }
 
-    private Day day(Event e) {
-        long epochDay = Math.floorDiv(e.timegenerated().getEpochSecond() + offsetSeconds(e), 86_400L);
+    private Day day(Fields e) {
+        long epochDay = Math.floorDiv(e.generatedSecond() + offsetSeconds(e), 86_400L);
         Day d = lastDay;
         if (d.epochDay != epochDay) {
             LocalDate date = LocalDate.ofEpochDay(epochDay);
@@ -160,9 +232,21 @@ final class PathTemplate {
 
     /** The path of {@code event}'s file relative to the directory, as text. */
     String render(Event event) {
+        return render(new EventFields(event));
+    }
+
+    /** The same from a stored encoding read in place (the file shipper's path without decoding). */
+    String render(io.sluice.api.EventBinary.View view) {
+        return render(new ViewFields(view));
+    }
+
+    private String render(Fields fields) {
+        if (parts.size() == 1) {
+            return parts.get(0).apply(fields);
+        }
         StringBuilder sb = new StringBuilder(64);
-        for (Function<Event, String> p : parts) {
-            sb.append(p.apply(event));
+        for (Function<Fields, String> p : parts) {
+            sb.append(p.apply(fields));
         }
         return sb.toString();
     }

@@ -64,6 +64,67 @@ class FileShipperTest {
         return Files.readAllLines(dir.resolve(relative), StandardCharsets.UTF_8);
     }
 
+    /** A batch as the journal bus hands it over: each event with its stored encoding. */
+    private static final class Stored extends java.util.AbstractList<Event> implements io.sluice.api.bus.EncodedEvents {
+        final List<byte[]> records;
+        int decoded;
+
+        Stored(List<Event> events) {
+            records = events.stream().map(io.sluice.api.EventBinary::encode).toList();
+        }
+
+        @Override
+        public Event get(int i) {
+            decoded++;
+            return io.sluice.api.EventBinary.decode(records.get(i));
+        }
+
+        @Override
+        public int size() {
+            return records.size();
+        }
+
+        @Override
+        public byte[] encoded(int i) {
+            return records.get(i);
+        }
+    }
+
+    @Test
+    void storedEventsAreWrittenFromTheirEncodingExactlyAsDecodedOnesAndOnlyOddOnesAreDecoded() throws Exception {
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            events.add(event(i % 2 == 0 ? "web1" : "db1", "app" + (i % 3), "line " + i + (i % 5 == 0 ? " tab\there" : "")));
+        }
+        events.add(event("hôte", "app0", "a host name the encoded path declines"));
+        events.add(event("web1", "app0", "ünïcödé ✓\n"));
+        events.add(event(null, null, ""));
+        events.add(Event.builder().timegenerated(RECEIVED.plusSeconds(86_400)).severity(Severity.ERROR)
+                .facility(Facility.KERN).host("web1").appName("app0").message("no reported time, next day").build());
+        shipper(Map.of("path", "$SOURCE/$APP_NAME/$DATE-$HOUR-$SEVERITY-$FACILITY.log")).ship(events)
+                .toCompletableFuture().join();
+        Map<String, String> decodedFiles = files();
+        close();
+        Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+
+        Stored stored = new Stored(events);
+        shipper(Map.of("path", "$SOURCE/$APP_NAME/$DATE-$HOUR-$SEVERITY-$FACILITY.log")).ship(stored)
+                .toCompletableFuture().join();
+        assertThat(files()).isEqualTo(decodedFiles).hasSizeGreaterThan(6);
+        assertThat(stored.decoded).as("only the event with a non-ASCII host name was decoded").isEqualTo(1);
+    }
+
+    /** Every file under the directory, relative path to content. */
+    private Map<String, String> files() throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                out.put(dir.relativize(p).toString(), Files.readString(p, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
     @Test
     void eventsGoToTheirTemplatedFileInOrderAsRsyslogFileFormatLines() throws Exception {
         FileShipper s = shipper(Map.of());
