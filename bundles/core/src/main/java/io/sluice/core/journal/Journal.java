@@ -380,7 +380,7 @@ public final class Journal implements AutoCloseable {
      * skipped. An offset below the oldest retained record reads from the oldest.
      */
     public List<JournalRecord> read(long from, int maxRecords, long maxBytes) throws IOException {
-        List<JournalRecord> out = new ArrayList<>(Math.min(maxRecords, 1024));
+        List<JournalRecord> out = new ArrayList<>(Math.min(maxRecords, 16_384)); // a whole batch: no regrowth
         if (from >= durableEnd) {
             return out;
         }
