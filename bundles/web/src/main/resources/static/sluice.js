@@ -124,7 +124,8 @@ function render(s) {
     const comps = Object.entries(n.components);
     cell(row, comps.length, 'num');
     cell(row, comps.filter(([, c]) => c.state !== 'running').map(([name, c]) => name + ': ' + c.state).join(', ') || 'all running');
-    const clients = comps.flatMap(([name, c]) => (c.clients || []).map((k) => name + ' ' + k.peer + ' (' + k.protocol + ')'));
+    const clients = comps.flatMap(([name, c]) => (c.clients || []).map((k) =>
+      name + ' ' + k.peer + ' (' + k.protocol + ', since ' + k.since + ', ' + k.events + ' events)'));
     cell(row, clients.length ? clients.slice(0, 10).join(', ') + (clients.length > 10 ? ' and ' + (clients.length - 10) + ' more' : '') : 'none');
   });
   if (s.rate) { addRate(s.rate); drawRates(); }
