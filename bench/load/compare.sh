@@ -127,6 +127,9 @@ for (( rep = 1; rep <= RUNS; rep++ )); do
       tmo=$SLUICE_BOUND; [[ $srv == sluice ]] || tmo=90
       for attempt in 1 2; do
         pre=NA
+        # Write back what the previous run left in the page cache (the peers never fsync their ~1 GB of
+        # output), so that no run pays for the writeback of another.
+        sync
         if (( QUIET_WAIT > 0 )); then pre=$(wait_quiet "$QUIET_WAIT" 15 || true); fi
         log "[$N/$TOTAL] rep $rep $sc $srv (attempt $attempt, box busy before: ${pre}%): ${CMD[*]}"
         printf '\n===== rep %s %s %s attempt %s: %s\n' "$rep" "$sc" "$srv" "$attempt" "${CMD[*]}" >>"$ERRLOG"
