@@ -88,10 +88,6 @@ public class Access {
         this.clock = clock;
     }
 
-    Logins logins() {
-        return logins;
-    }
-
     /**
      * The caller of a request that reads: by its session cookie, else by its Basic header; the viewer
      * or admin role is required.

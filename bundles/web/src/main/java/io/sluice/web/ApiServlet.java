@@ -398,12 +398,11 @@ public class ApiServlet extends HttpServlet {
             json(resp, chain(st));
             return;
         }
-        io.sluice.api.component.ComponentControl.Action action = switch (parts[2]) {
-            case "stop" -> io.sluice.api.component.ComponentControl.Action.STOP;
-            case "start" -> io.sluice.api.component.ComponentControl.Action.START;
-            case "restart" -> io.sluice.api.component.ComponentControl.Action.RESTART;
-            default -> throw new ApiError(404, "no action '" + parts[2] + "' (stop, start, restart)");
-        };
+        io.sluice.api.component.ComponentControl.Action action =
+                io.sluice.api.component.ComponentControl.Action.named(parts[2]);
+        if (action == null) {
+            throw new ApiError(404, "no action '" + parts[2] + "' (stop, start, restart)");
+        }
         try {
             String pid = control.apply(name, action, "web:" + caller.user());
             resp.setStatus(202);
@@ -526,7 +525,7 @@ public class ApiServlet extends HttpServlet {
         }
     }
 
-    private List<Map<String, Object>> chains() throws ApiError {
+    private List<Map<String, Object>> chains() {
         io.sluice.api.filter.FilterChains fc = chains;
         if (fc == null) {
             return List.of();

@@ -149,12 +149,8 @@ public class ConsolePlugin extends HttpServlet {
             }
         } else {
             String name = req.getParameter("component");
-            io.sluice.api.component.ComponentControl.Action a = switch (action) {
-                case "stop" -> io.sluice.api.component.ComponentControl.Action.STOP;
-                case "start" -> io.sluice.api.component.ComponentControl.Action.START;
-                case "restart" -> io.sluice.api.component.ComponentControl.Action.RESTART;
-                default -> null;
-            };
+            io.sluice.api.component.ComponentControl.Action a =
+                    io.sluice.api.component.ComponentControl.Action.named(action);
             if (a == null) {
                 resp.sendError(400, "unknown action");
                 return;

@@ -22,7 +22,20 @@ public interface ComponentControl {
          * (components that take configuration changes in place, like the listeners), any other by
          * applying its configuration again (Declarative Services stops it and starts it with it).
          */
-        RESTART
+        RESTART;
+
+        /**
+         * The action named {@code name} ({@code stop}, {@code start}, {@code restart}, as the web API
+         * and the console name them), or null.
+         */
+        public static Action named(String name) {
+            return switch (String.valueOf(name)) {
+                case "stop" -> STOP;
+                case "start" -> START;
+                case "restart" -> RESTART;
+                default -> null;
+            };
+        }
     }
 
     /**

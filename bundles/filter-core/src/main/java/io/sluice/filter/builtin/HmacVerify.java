@@ -36,7 +36,7 @@ public class HmacVerify implements FilterFactory {
         if (!unsigned.equals("pass") && !unsigned.equals("drop")) {
             throw new IllegalArgumentException("unsigned must be pass or drop, not '" + unsigned + "'");
         }
-        EventSigner signer = load(resolve(args.named("keys", "sluice/hmac.keys")));
+        EventSigner signer = EventSigner.fromKeysFile(resolve(args.named("keys", "sluice/hmac.keys")));
         boolean dropUnsigned = unsigned.equals("drop");
         return e -> switch (signer.verify(e)) {
             case VALID -> FilterResult.matched(e);
@@ -68,7 +68,4 @@ public class HmacVerify implements FilterFactory {
         return p.isAbsolute() || etc == null ? p : Path.of(etc).resolve(p);
     }
 
-    static EventSigner load(Path file) {
-        return EventSigner.fromKeysFile(file);
-    }
 }

@@ -11,7 +11,6 @@ import io.sluice.api.component.EventShipper;
 import io.sluice.api.component.SluiceComponent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
