@@ -230,6 +230,14 @@ sluice_configure() {
   # turns both off for a page-cache-only comparison like the peers' (which never fsync)
   set_cfg "$e/io.sluice.core.cfg" fsync "$FSYNC"
   set_cfg "$e/io.sluice.shipper.file-main.cfg" fsync "$FSYNC"
+  # experiments: SLUICE_CFG="pid:key=value ..." sets more keys, e.g.
+  # SLUICE_CFG="io.sluice.syslog.tcp-main:maxBatchEvents=8000 io.sluice.core:groupCommitMicros=500"
+  local kv pid
+  for kv in ${SLUICE_CFG:-}; do
+    pid=${kv%%:*}; kv=${kv#*:}
+    [[ $kv == *=* && -f $e/$pid.cfg ]] || die "SLUICE_CFG: '$pid:$kv' is not pid:key=value of an existing etc/pid.cfg"
+    set_cfg "$e/$pid.cfg" "${kv%%=*}" "${kv#*=}"
+  done
   OUT_FILE=$OUT_DIR/all.log
   mkdir -p "$OUT_DIR"
 }

@@ -389,8 +389,10 @@ abstract class Listener implements Receiver, io.sluice.api.component.Restartable
      */
     protected void addStreamHandlers(Channel ch, Settings s, Ingest ingest, Clients clients) {
         ch.pipeline().addLast("framing", new SyslogFrameDecoder(s.framing(), s.maxFrameBytes()));
+        // The traffic shaper of maxReadBytesPerSecond paces reads itself: no coalescing on top of it.
+        long coalesce = s.maxReadBytesPerSecond() > 0 ? 0 : s.readCoalesceMicros();
         ch.pipeline().addLast("ingest", new StreamHandler(ingest, clients, clientProtocol(s), s.maxBatchEvents(),
-                s.maxPendingEvents()));
+                s.maxPendingEvents(), coalesce, s.readCoalesceBytes()));
     }
 
     /** TLS settings from a listener's configuration; relative paths are under Karaf's etc/. */

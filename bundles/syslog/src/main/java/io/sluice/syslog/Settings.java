@@ -12,7 +12,7 @@ import java.util.Objects;
 record Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
         int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond, int maxBatchEvents,
         int maxPendingEvents, int maxListenerPendingEvents, int receiveBufferBytes, String socketMode,
-        TlsSettings tls, Packing packing, String stream) {
+        TlsSettings tls, Packing packing, String stream, long readCoalesceMicros, int readCoalesceBytes) {
 
     Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
             int maxFrameBytes, int maxConnections, int idleTimeoutSeconds, long maxReadBytesPerSecond,
@@ -20,21 +20,31 @@ record Settings(String name, String bindAddress, int port, String path, String f
             String socketMode, TlsSettings tls) {
         this(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections, idleTimeoutSeconds,
                 maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents, receiveBufferBytes,
-                socketMode, tls, null, io.sluice.api.bus.EventBus.INGEST);
+                socketMode, tls, null, io.sluice.api.bus.EventBus.INGEST, 0, 4096);
     }
 
     /** These settings with multi-line messages rebuilt as {@code p} says (null: not at all). */
     Settings withPacking(Packing p) {
         return new Settings(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections,
                 idleTimeoutSeconds, maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents,
-                receiveBufferBytes, socketMode, tls, p, stream);
+                receiveBufferBytes, socketMode, tls, p, stream, readCoalesceMicros, readCoalesceBytes);
     }
 
     /** These settings publishing to {@code s} instead. */
     Settings withStream(String s) {
         return new Settings(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections,
                 idleTimeoutSeconds, maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents,
-                receiveBufferBytes, socketMode, tls, packing, s);
+                receiveBufferBytes, socketMode, tls, packing, s, readCoalesceMicros, readCoalesceBytes);
+    }
+
+    /**
+     * These settings with stream connections pausing {@code micros} after a read burst of at least
+     * {@code bytes} (0 µs: never).
+     */
+    Settings withReadCoalescing(long micros, int bytes) {
+        return new Settings(name, bindAddress, port, path, format, framing, maxFrameBytes, maxConnections,
+                idleTimeoutSeconds, maxReadBytesPerSecond, maxBatchEvents, maxPendingEvents, maxListenerPendingEvents,
+                receiveBufferBytes, socketMode, tls, packing, stream, micros, bytes);
     }
 
     Settings(String name, String bindAddress, int port, String path, String format, Framing framing,
@@ -58,6 +68,8 @@ record Settings(String name, String bindAddress, int port, String path, String f
         check("maxPendingEvents", maxPendingEvents, maxBatchEvents, 10_000_000);
         check("maxListenerPendingEvents", maxListenerPendingEvents, maxPendingEvents, 100_000_000);
         check("receiveBufferBytes", receiveBufferBytes, 0, Integer.MAX_VALUE);
+        check("readCoalesceMicros", readCoalesceMicros, 0, 100_000);
+        check("readCoalesceBytes", readCoalesceBytes, 1, Integer.MAX_VALUE);
         Objects.requireNonNull(format, "format");
         if (stream == null || !STREAM.matcher(stream).matches()) {
             throw new IllegalArgumentException("stream '" + stream + "' is not a stream name (lower-case letters, "

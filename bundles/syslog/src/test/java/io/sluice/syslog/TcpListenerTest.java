@@ -98,6 +98,42 @@ class TcpListenerTest {
         assertThat(l.stateDetail()).contains("listening on 127.0.0.1:" + port);
     }
 
+    /** The receive times of two messages sent 20 ms apart on one connection, after a first one. */
+    private static Duration gapBetweenReads(ListenerFixture f, int port) throws Exception {
+        int before = f.received.size() + 1;
+        try (Socket s = connect(port)) {
+            s.getOutputStream().write(octetFrame(rfc5424(0))); // the connection's first read (and its pause)
+            s.getOutputStream().flush();
+            await().pollInterval(Duration.ofMillis(10)).until(() -> f.received.size() == before);
+            Thread.sleep(150);
+            s.getOutputStream().write(octetFrame(rfc5424(1)));
+            s.getOutputStream().flush();
+            Thread.sleep(20); // read at once by the listener (the receive time is the read's)
+            s.getOutputStream().write(octetFrame(rfc5424(2)));
+            s.getOutputStream().flush();
+            await().until(() -> f.received.size() == before + 2);
+        }
+        return Duration.between(f.received.get(before).timegenerated(), f.received.get(before + 1).timegenerated());
+    }
+
+    @Test
+    void aReadBurstPausesReadingTheConnectionForTheCoalescingWindow() throws Exception {
+        ListenerFixture f = fixture(Map.of());
+        f.drain();
+        int port = ListenerFixture.freePort();
+        TcpListener l = f.tcp(Map.of("port", port, "readCoalesceMicros", 100_000, "readCoalesceBytes", 1));
+        await().until(() -> l.state() == ComponentState.RUNNING);
+        // the first message's read starts a 100 ms pause: the second is read when it ends
+        assertThat(gapBetweenReads(f, port)).isGreaterThanOrEqualTo(Duration.ofMillis(95));
+
+        // a burst smaller than readCoalesceBytes is not followed by a pause
+        l.modified(ListenerFixture.convert(Map.of("port", port, "readCoalesceMicros", 100_000, "readCoalesceBytes", 100_000),
+                TcpListener.Config.class), Map.of());
+        await().until(() -> l.clients().isEmpty());
+        assertThat(gapBetweenReads(f, port)).isLessThan(Duration.ofMillis(95));
+        assertThat(f.messages()).hasSize(6);
+    }
+
     @Test
     void aListenerPublishesToTheStreamItsConfigurationNames() throws Exception {
         ListenerFixture f = fixture(Map.of());

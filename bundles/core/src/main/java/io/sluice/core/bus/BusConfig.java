@@ -26,7 +26,12 @@ public @interface BusConfig {
             + "once per window, and every publish arriving meanwhile shares that write. Fewer, larger fsyncs for more "
             + "throughput and less CPU, at most this much more latency. 0: sync whenever something waits.",
             min = "0", max = "1000000")
-    long groupCommitMicros() default 1000;
+    long groupCommitMicros() default 3000;
+
+    @AttributeDefinition(description = "Bytes of the newest events of each stream kept in memory, so that consumers "
+            + "keeping up (the filter stage, shippers) read them without reading the journal's files again. "
+            + "0: every read goes to the files.", min = "0", max = "1073741824")
+    long tailCacheBytes() default 16L << 20;
 
     @AttributeDefinition(description = "Largest encoded event, in bytes.", min = "1024")
     int maxEventBytes() default 1 << 20;

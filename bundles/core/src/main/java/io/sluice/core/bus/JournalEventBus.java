@@ -77,7 +77,7 @@ public class JournalEventBus implements EventBus, SluiceComponent {
     private void start(Path dir, BusConfig config) throws IOException {
         this.directory = dir;
         this.journalConfig = new JournalConfig(config.segmentBytes(), config.maxStreamBytes(), config.fsync(),
-                config.maxEventBytes(), config.groupCommitMicros());
+                config.maxEventBytes(), config.groupCommitMicros(), config.tailCacheBytes());
         this.redeliveryDelayMs = config.redeliveryDelayMillis();
         Files.createDirectories(dir);
         try (var existing = Files.list(dir)) {

@@ -50,6 +50,8 @@ public final class Journal implements AutoCloseable {
     /** Consumed segment files kept to be written over as the next segments (see {@link Segment}). */
     static final int MAX_SPARES = 2;
     static final String SPARE_PREFIX = "spare-";
+    /** Most records in the tail cache (its bytes are configured). */
+    static final int TAIL_CACHE_RECORDS = 1 << 16;
 
     private final Path dir;
     private final JournalConfig config;
@@ -68,6 +70,7 @@ public final class Journal implements AutoCloseable {
     private final LongAdder fsyncs = new LongAdder();
     private final LongAdder damagedRecords = new LongAdder();
     private final Thread writer;
+    private final TailCache tail;
     private volatile Segment active;
     /** Offset of the last record put in the write buffer (writer thread only). */
     private long lastEncoded;
@@ -85,6 +88,7 @@ public final class Journal implements AutoCloseable {
     private Journal(Path dir, JournalConfig config) {
         this.dir = dir;
         this.config = config;
+        this.tail = new TailCache(TAIL_CACHE_RECORDS, config.tailCacheBytes());
         this.writer = new Thread(this::writeLoop, "sluice-journal-" + dir.getFileName());
         writer.setDaemon(true);
     }
@@ -327,6 +331,9 @@ public final class Journal implements AutoCloseable {
             pendingBytes.addAndGet(-batchBytes);
         }
         if (failure == null) {
+            for (Pending p : batch) {
+                tail.add(p.first, p.records); // durable now: readers at the tail take them from memory
+            }
             synchronized (durableLock) {
                 durableEnd = last + 1;
                 durableLock.notifyAll();
@@ -381,7 +388,7 @@ public final class Journal implements AutoCloseable {
      */
     public List<JournalRecord> read(long from, int maxRecords, long maxBytes) throws IOException {
         List<JournalRecord> out = new ArrayList<>(Math.min(maxRecords, 16_384)); // a whole batch: no regrowth
-        if (from >= durableEnd) {
+        if (from >= durableEnd || tail.read(from, maxRecords, maxBytes, out)) {
             return out;
         }
         segmentsLock.readLock().lock();
@@ -594,6 +601,7 @@ public final class Journal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        tail.clear();
         synchronized (durableLock) {
             durableLock.notifyAll();
         }

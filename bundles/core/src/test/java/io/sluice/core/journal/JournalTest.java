@@ -101,6 +101,37 @@ class JournalTest {
     }
 
     @Test
+    void readsAtTheTailComeFromMemoryAndEqualWhatTheFilesHold() throws Exception {
+        JournalConfig cacheOf2k = new JournalConfig(8192, 1 << 20, true, 4096, 0, 2048);
+        Journal j = open(cacheOf2k);
+        List<byte[]> appended = records(0, 300);
+        j.append(appended).get();
+        List<JournalRecord> tail = j.read(290, 100, 1 << 20);
+        assertThat(tail).extracting(JournalRecord::offset).containsExactlyElementsOf(
+                IntStream.range(290, 300).mapToLong(i -> i).boxed().toList());
+        for (JournalRecord r : tail) {
+            assertThat(r.payload()).isSameAs(appended.get((int) r.offset())); // from memory, not a file read
+        }
+        // the oldest records are no longer in the 2 KiB cache: read from the files, equal bytes
+        JournalRecord old = j.read(0, 1, 1 << 20).get(0);
+        assertThat(old.payload()).isNotSameAs(appended.get(0)).isEqualTo(appended.get(0));
+        List<Integer> whileOpen = readAll(j);
+        close(j);
+        Journal again = open(cacheOf2k);
+        assertThat(readAll(again)).isEqualTo(whileOpen).containsExactlyElementsOf(
+                IntStream.range(0, 300).boxed().toList());
+    }
+
+    @Test
+    void withoutATailCacheEveryReadGoesToTheFiles() throws Exception {
+        Journal j = open(new JournalConfig(8192, 1 << 20, true, 4096, 0, 0));
+        List<byte[]> appended = records(0, 10);
+        j.append(appended).get();
+        JournalRecord r = j.read(9, 1, 1 << 20).get(0);
+        assertThat(r.payload()).isNotSameAs(appended.get(9)).isEqualTo(appended.get(9));
+    }
+
+    @Test
     void readIsBoundedByRecordsAndBytesButReturnsAtLeastOne() throws Exception {
         Journal j = open(SMALL_SEGMENTS);
         j.append(records(0, 100)).get();
