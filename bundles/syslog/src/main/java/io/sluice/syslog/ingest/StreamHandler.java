@@ -39,7 +39,6 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter implements
     private long burstBytes;
     /** Reading is paused for the coalescing window. */
     private boolean paused;
-    private ChannelHandlerContext context;
 
     /**
      * @param coalesceMicros after a read burst of at least {@code coalesceBytes}, read this connection
@@ -62,8 +61,7 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter implements
         Peers.Peer p = Peers.of(ctx.channel());
         peerHost = p.host();
         client = clients.connected(p.label(), p.localPort(), protocol);
-        context = ctx;
-        batcher = new Batcher(ctx.executor(), ingest, maxBatch, maxPending, accepting -> updateAutoRead());
+        batcher = new Batcher(ctx.executor(), ingest, maxBatch, maxPending, accepting -> updateAutoRead(ctx));
         Packing packing = ingest.packing();
         packer = packing == null ? null : new Packer(packing, ingest, batcher, ctx.executor(), true);
         super.channelActive(ctx);
@@ -97,17 +95,17 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter implements
         batcher.flush();
         if (coalesceMicros > 0 && burstBytes >= coalesceBytes && !paused) {
             paused = true;
-            updateAutoRead();
+            updateAutoRead(ctx);
             ctx.executor().schedule(() -> {
                 paused = false;
-                updateAutoRead();
+                updateAutoRead(ctx);
             }, coalesceMicros, TimeUnit.MICROSECONDS);
         }
         burstBytes = 0;
     }
 
-    private void updateAutoRead() {
-        context.channel().config().setAutoRead(!paused && batcher.accepting());
+    private void updateAutoRead(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(!paused && batcher.accepting());
     }
 
     @Override
