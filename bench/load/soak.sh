@@ -14,7 +14,7 @@
 #   --no-seq-check  skip the duplicate / hole check of the output at the end
 #   --no-pretouch   do not add -XX:+AlwaysPreTouch. With it (default) the whole heap is resident
 #                   from the start, so RSS growth during the soak is growth outside the Java heap
-#                   (direct buffers, metaspace, threads, ...), not G1 touching its regions for the
+#                   (direct buffers, metaspace, threads, ...), not the collector touching its pages for the
 #                   first time, which otherwise makes RSS climb towards -Xmx for minutes.
 #
 # Every period it samples Karaf's java process: VmRSS and Threads from /proc/PID/status, open
@@ -101,10 +101,12 @@ count_new_lines() {   # add the newlines in the bytes appended since the last ca
   fi
 }
 status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$JAVA_PID/status" 2>/dev/null || true; }
-heap_info() {         # "used_KiB total_KiB" from the first "... heap ... total NK, used NK" line
+heap_info() {         # "used_KiB total_KiB": the sum of GC.heap_info's "total NK, used NK" lines (G1 prints
+                      # one for the whole heap, the parallel and serial collectors one per generation)
   timeout 20 "$JCMD" "$JAVA_PID" GC.heap_info 2>/dev/null |
-    awk '/heap/ && /total/ && /used/ { for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) }
-                                       gsub(/[^0-9]/, "", t); gsub(/[^0-9]/, "", u); print u, t; exit }' || true
+    awk '/ total / && / used / { for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) }
+                                 gsub(/[^0-9]/, "", t); gsub(/[^0-9]/, "", u); U += u; T += t; n++ }
+         END { if (n) print U, T }' || true
 }
 jstat_gc() {          # "old_used_KiB young_gcs full_gcs" (jstat -gc columns by name)
   timeout 20 "$JSTAT" -gc "$JAVA_PID" 2>/dev/null |

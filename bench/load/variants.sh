@@ -7,6 +7,8 @@
 #   VARIANT   a label, '=', then space separated pid:key=value settings (see SLUICE_CFG in lib.sh);
 #             'default=' for the shipped configuration. Example:
 #             variants.sh -n 4 default= 'commit3ms=io.sluice.core:groupCommitMicros=3000'
+#             A setting java:OPTION passes OPTION to Sluice's JVM instead (SLUICE_EXTRA_JAVA_OPTS), e.g.
+#             'parallel=java:-XX:+UseParallelGC'
 #   -n RUNS   runs per variant (default 3); -i / -w: loggen interval and warm-up seconds (10 / 5)
 #   -r RATE   loggen --rate (default 1000000 = flat out); a fixed rate the box can take compares
 #             the variants' CPU per message, which drifts less than their top speed
@@ -24,7 +26,7 @@ while (( $# )); do
     -w) WARMUP=$2; shift ;;
     -r) RATE=$2; shift ;;
     -s) SCENARIO=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0" >&2; exit 2 ;;
+    -h|--help) sed -n '2,17p' "$0" >&2; exit 2 ;;
     *=*) VARIANTS+=("$1") ;;
     *) die "a variant is label=settings: $1" ;;
   esac
@@ -37,9 +39,15 @@ RAW=$RESULTS_DIR/variants-$(date +%Y%m%d-%H%M%S).raw
 : >"$RAW"
 for (( rep = 1; rep <= RUNS; rep++ )); do
   for v in "${VARIANTS[@]}"; do
-    label=${v%%=*} cfg=${v#*=}
-    log "rep $rep/$RUNS variant $label: ${cfg:-shipped configuration}"
-    line=$(SLUICE_CFG="$cfg" timeout -k 30 400 "$HERE/sluice-run.sh" "$SCENARIO" --interval "$INTERVAL" --warmup "$WARMUP" --rate "$RATE" \
+    label=${v%%=*} cfg='' jvm=''
+    for setting in ${v#*=}; do
+      case $setting in
+        java:*) jvm+=" ${setting#java:}" ;;
+        *) cfg+=" $setting" ;;
+      esac
+    done
+    log "rep $rep/$RUNS variant $label: ${v#*=}"
+    line=$(SLUICE_CFG="$cfg" SLUICE_EXTRA_JAVA_OPTS="${SLUICE_EXTRA_JAVA_OPTS:-}$jvm" timeout -k 30 400 "$HERE/sluice-run.sh" "$SCENARIO" --interval "$INTERVAL" --warmup "$WARMUP" --rate "$RATE" \
       2>>"$RAW.log" | grep '^RESULT' | tail -1 || true)
     [[ -n $line ]] || line="RESULT failed=1"
     echo "variant=$label rep=$rep $line" >>"$RAW"

@@ -76,6 +76,8 @@ public final class Journal implements AutoCloseable {
     private long lastEncoded;
     private volatile long durableEnd;
     private volatile boolean closed;
+    /** The writer waits for an append (not within a group commit window). Guarded by appendLock. */
+    private boolean writerIdle;
     /** Set when an append was refused; cleared once it would fit with 10 % of the limit to spare. */
     private volatile boolean full;
     private volatile long refusedBytes;
@@ -236,7 +238,11 @@ public final class Journal implements AutoCloseable {
             pendingBytes.addAndGet(bytes);
             pending.add(new Pending(nextOffset, records, bytes, done));
             nextOffset += records.size();
-            appendLock.notifyAll();
+            // The writer is woken when it waits for work, or when enough waits to fill half a write;
+            // within its group commit window it sleeps on (no wake-up per append).
+            if (writerIdle || pendingBytes.get() >= WRITE_BUFFER / 2) {
+                appendLock.notifyAll();
+            }
         }
         return done;
     }
@@ -249,10 +255,13 @@ public final class Journal implements AutoCloseable {
         while (true) {
             synchronized (appendLock) {
                 while (pending.isEmpty() && !closed) {
+                    writerIdle = true;
                     try {
                         appendLock.wait();
                     } catch (InterruptedException e) {
                         // closing: drain what is there
+                    } finally {
+                        writerIdle = false;
                     }
                 }
                 // Group commit: within the window since the last sync, let more appends join this one

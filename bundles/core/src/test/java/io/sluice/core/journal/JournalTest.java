@@ -2,12 +2,14 @@ package io.sluice.core.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -371,6 +373,27 @@ class JournalTest {
         assertThat(j.health().damaged()).isFalse();
         close(j);
         assertThat(open(SMALL_SEGMENTS).health().damaged()).isFalse();
+    }
+
+    @Test
+    void appendsWithinTheGroupCommitWindowWaitForItUnlessTheyFillHalfAWrite() throws Exception {
+        Journal j = open(new JournalConfig(16 << 20, 256 << 20, true, 64 << 10, 1_000_000));
+        j.append(records(0, 1)).get(5, TimeUnit.SECONDS); // nothing synced yet: written at once
+        long fsyncs = j.health().fsyncs();
+        CompletableFuture<Long> small = j.append(records(1, 1));
+        // within the 1 s window since that sync, a small append waits for the window to end
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> !small.isDone());
+        // appends that fill half the writer's 4 MiB buffer wake it at once: written with the small one
+        List<byte[]> big = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            big.add(new byte[64_000]);
+        }
+        long start = System.nanoTime();
+        j.append(big).get(5, TimeUnit.SECONDS);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                .as("the big append did not wait for the rest of the window").isLessThan(600);
+        assertThat(small).isDone();
+        assertThat(j.health().fsyncs() - fsyncs).isEqualTo(1);
     }
 
     @Test
