@@ -25,24 +25,26 @@ public class ClientsCommand implements Action {
 
     @Override
     public Object execute() {
-        List<Receiver> receivers = Services.all(context, Receiver.class, null);
-        receivers.sort(Comparator.comparing(Receiver::name));
-        ShellTable table = new ShellTable();
-        for (String c : List.of("Receiver", "Client", "Peer", "Protocol", "Port", "Since")) {
-            table.column(c);
-        }
-        table.column("Events").alignRight();
-        table.column("Bytes").alignRight();
-        for (Receiver r : receivers) {
-            if (only != null && !only.equals(r.name())) {
-                continue;
+        try (Services services = new Services(context)) {
+            List<Receiver> receivers = services.all(Receiver.class, null);
+            receivers.sort(Comparator.comparing(Receiver::name));
+            ShellTable table = new ShellTable();
+            for (String c : List.of("Receiver", "Client", "Peer", "Protocol", "Port", "Since")) {
+                table.column(c);
             }
-            for (ClientInfo c : r.clients()) {
-                table.addRow().addContent(r.name(), c.id(), c.peer(), c.protocol(), c.localPort(), c.since(),
-                        c.events(), c.bytes());
+            table.column("Events").alignRight();
+            table.column("Bytes").alignRight();
+            for (Receiver r : receivers) {
+                if (only != null && !only.equals(r.name())) {
+                    continue;
+                }
+                for (ClientInfo c : r.clients()) {
+                    table.addRow().addContent(r.name(), c.id(), c.peer(), c.protocol(), c.localPort(), c.since(),
+                            c.events(), c.bytes());
+                }
             }
+            table.print(System.out);
+            return null;
         }
-        table.print(System.out);
-        return null;
     }
 }

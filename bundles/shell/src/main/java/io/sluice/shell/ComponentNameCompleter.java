@@ -18,10 +18,12 @@ public class ComponentNameCompleter implements Completer {
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
-        StringsCompleter names = new StringsCompleter();
-        for (SluiceComponent c : Services.all(context, SluiceComponent.class, null)) {
-            names.getStrings().add(c.name());
+        try (Services services = new Services(context)) {
+            StringsCompleter names = new StringsCompleter();
+            for (SluiceComponent c : services.all(SluiceComponent.class, null)) {
+                names.getStrings().add(c.name());
+            }
+            return names.complete(session, commandLine, candidates);
         }
-        return names.complete(session, commandLine, candidates);
     }
 }

@@ -31,20 +31,22 @@ public abstract class ControlCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        ComponentControl control = Services.one(context, ComponentControl.class, null,
-                "The core's component control is not running (feature sluice-core)");
-        String user = session == null ? "shell" : "shell:" + session.get("USER");
-        try {
-            String pid = control.apply(name, action(), user);
-            System.out.println(switch (action()) {
-                case STOP -> "Stopping ";
-                case START -> "Starting ";
-                case RESTART -> "Restarting ";
-            } + name + " (configuration " + pid + "); sluice:status " + name + " shows when it is "
-                    + (action() == ComponentControl.Action.STOP ? "stopped" : "running") + ".");
-        } catch (NoSuchElementException | UnsupportedOperationException e) {
-            System.err.println("Cannot " + action().name().toLowerCase(Locale.ROOT) + " " + name + ": " + e.getMessage());
+        try (Services services = new Services(context)) {
+            ComponentControl control = services.one(ComponentControl.class, null,
+                    "The core's component control is not running (feature sluice-core)");
+            String user = session == null ? "shell" : "shell:" + session.get("USER");
+            try {
+                String pid = control.apply(name, action(), user);
+                System.out.println(switch (action()) {
+                    case STOP -> "Stopping ";
+                    case START -> "Starting ";
+                    case RESTART -> "Restarting ";
+                } + name + " (configuration " + pid + "); sluice:status " + name + " shows when it is "
+                        + (action() == ComponentControl.Action.STOP ? "stopped" : "running") + ".");
+            } catch (NoSuchElementException | UnsupportedOperationException e) {
+                System.err.println("Cannot " + action().name().toLowerCase(Locale.ROOT) + " " + name + ": " + e.getMessage());
+            }
+            return null;
         }
-        return null;
     }
 }

@@ -20,15 +20,17 @@ public class FiltersCommand implements Action {
 
     @Override
     public Object execute() {
-        FilterChains chains = Services.one(context, FilterChains.class, null,
-                "No filter chains are loaded (feature sluice-filter-core)");
-        StringBuilder errors = new StringBuilder();
-        table(chains, errors).print(System.out);
-        if (errors.length() > 0) {
-            System.out.print(errors);
+        try (Services services = new Services(context)) {
+            FilterChains chains = services.one(FilterChains.class, null,
+                    "No filter chains are loaded (feature sluice-filter-core)");
+            StringBuilder errors = new StringBuilder();
+            table(chains, errors).print(System.out);
+            if (errors.length() > 0) {
+                System.out.print(errors);
+            }
+            System.out.println("Filters installed: " + String.join(", ", chains.filters()));
+            return null;
         }
-        System.out.println("Filters installed: " + String.join(", ", chains.filters()));
-        return null;
     }
 
     /**

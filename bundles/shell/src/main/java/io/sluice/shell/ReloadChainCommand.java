@@ -22,21 +22,23 @@ public class ReloadChainCommand implements Action {
 
     @Override
     public Object execute() {
-        FilterChains chains = Services.one(context, FilterChains.class, null,
-                "No filter chains are loaded (feature sluice-filter-core)");
-        try {
-            FilterChains.ChainStatus st = chains.reload(name);
-            if (st.lastError() != null) {
-                System.err.println("Chain " + name + ": the new version is refused, the previous one keeps running: "
-                        + st.lastError());
-            } else if (st.problem() != null) {
-                System.out.println("Chain " + name + ": " + st.problem());
-            } else {
-                System.out.println("Chain " + name + " reloaded (" + st.calls().size() + " filter call(s)).");
+        try (Services services = new Services(context)) {
+            FilterChains chains = services.one(FilterChains.class, null,
+                    "No filter chains are loaded (feature sluice-filter-core)");
+            try {
+                FilterChains.ChainStatus st = chains.reload(name);
+                if (st.lastError() != null) {
+                    System.err.println("Chain " + name + ": the new version is refused, the previous one keeps running: "
+                            + st.lastError());
+                } else if (st.problem() != null) {
+                    System.out.println("Chain " + name + ": " + st.problem());
+                } else {
+                    System.out.println("Chain " + name + " reloaded (" + st.calls().size() + " filter call(s)).");
+                }
+            } catch (NoSuchElementException e) {
+                System.err.println(e.getMessage());
             }
-        } catch (NoSuchElementException e) {
-            System.err.println(e.getMessage());
+            return null;
         }
-        return null;
     }
 }

@@ -1,39 +1,79 @@
 package io.sluice.shell;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
-/** Looks up services for one command run; commands hold no references between runs. */
-final class Services {
-    private Services() {
+/**
+ * The services one command run uses: looked up when the run needs them and released (ungot) when it
+ * ends, so that commands hold no services between runs and a component a command once used can
+ * still be deactivated by its bundle. Use with try-with-resources around the run.
+ */
+final class Services implements AutoCloseable {
+    private final BundleContext context;
+    private final List<ServiceReference<?>> got = new ArrayList<>();
+
+    Services(BundleContext context) {
+        this.context = context;
     }
 
-    static <T> List<T> all(BundleContext context, Class<T> type, String filter) {
-        try {
-            // Highest ranking first: with the RabbitMQ transport configured, its bus outranks the journal.
-            List<ServiceReference<T>> refs = new ArrayList<>(context.getServiceReferences(type, filter));
-            refs.sort(java.util.Collections.reverseOrder());
-            List<T> out = new ArrayList<>(refs.size());
-            for (ServiceReference<T> r : refs) {
-                T s = context.getService(r);
-                if (s != null) {
-                    out.add(s);
-                }
+    /** Every service of {@code type} matching {@code filter} (null: all), highest ranking first. */
+    <T> List<T> all(Class<T> type, String filter) {
+        List<T> out = new ArrayList<>();
+        for (ServiceReference<T> r : references(type, filter)) {
+            T s = get(r);
+            if (s != null) {
+                out.add(s);
             }
-            return out;
+        }
+        return out;
+    }
+
+    /**
+     * The highest ranking service of {@code type} (with the RabbitMQ transport configured, its bus
+     * outranks the journal), or {@link IllegalStateException} with {@code missing} when there is none.
+     */
+    <T> T one(Class<T> type, String filter, String missing) {
+        for (ServiceReference<T> r : references(type, filter)) {
+            T s = get(r);
+            if (s != null) {
+                return s;
+            }
+        }
+        throw new IllegalStateException(missing);
+    }
+
+    /** Releases every service this run got. */
+    @Override
+    public void close() {
+        for (ServiceReference<?> r : got) {
+            try {
+                context.ungetService(r);
+            } catch (IllegalStateException e) {
+                return; // the shell bundle is stopping: the framework releases them itself
+            }
+        }
+        got.clear();
+    }
+
+    private <T> List<ServiceReference<T>> references(Class<T> type, String filter) {
+        try {
+            List<ServiceReference<T>> refs = new ArrayList<>(context.getServiceReferences(type, filter));
+            refs.sort(Collections.reverseOrder()); // ServiceReference orders by ranking, then age
+            return refs;
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException("bad service filter " + filter + ": " + e.getMessage(), e);
         }
     }
 
-    static <T> T one(BundleContext context, Class<T> type, String filter, String missing) {
-        List<T> all = all(context, type, filter);
-        if (all.isEmpty()) {
-            throw new IllegalStateException(missing);
+    private <T> T get(ServiceReference<T> r) {
+        T s = context.getService(r);
+        if (s != null) {
+            got.add(r);
         }
-        return all.get(0);
+        return s;
     }
 }

@@ -27,41 +27,43 @@ public class StatusCommand implements Action {
 
     @Override
     public Object execute() {
-        List<SluiceComponent> components = Services.all(context, SluiceComponent.class, null);
-        components.sort(Comparator.comparing((SluiceComponent c) -> c.kind()).thenComparing(SluiceComponent::name));
-        ShellTable table = new ShellTable();
-        table.column("Name");
-        table.column("Kind");
-        table.column("State");
-        for (String counter : List.of("Received", "Published", "Acked", "Failed", "Dropped", "Queued", "Bytes")) {
-            table.column(counter).alignRight();
-        }
-        table.column("Detail").maxSize(60);
-        int shown = 0;
-        for (SluiceComponent c : components) {
-            if (only != null && !only.equals(c.name())) {
-                continue;
+        try (Services services = new Services(context)) {
+            List<SluiceComponent> components = services.all(SluiceComponent.class, null);
+            components.sort(Comparator.comparing((SluiceComponent c) -> c.kind()).thenComparing(SluiceComponent::name));
+            ShellTable table = new ShellTable();
+            table.column("Name");
+            table.column("Kind");
+            table.column("State");
+            for (String counter : List.of("Received", "Published", "Acked", "Failed", "Dropped", "Queued", "Bytes")) {
+                table.column(counter).alignRight();
             }
-            Map<String, Long> n = c.counters().snapshot();
-            table.addRow().addContent(c.name(), c.kind().name().toLowerCase(), c.state().name().toLowerCase(),
-                    n.get("received"), n.get("published"), n.get("acked"), n.get("failed"), n.get("dropped"),
-                    n.get("queued"), n.get("bytes"), c.stateDetail());
-            shown++;
-        }
-        if (only != null && shown == 0) {
-            System.err.println("No component named '" + only + "'");
+            table.column("Detail").maxSize(60);
+            int shown = 0;
+            for (SluiceComponent c : components) {
+                if (only != null && !only.equals(c.name())) {
+                    continue;
+                }
+                Map<String, Long> n = c.counters().snapshot();
+                table.addRow().addContent(c.name(), c.kind().name().toLowerCase(), c.state().name().toLowerCase(),
+                        n.get("received"), n.get("published"), n.get("acked"), n.get("failed"), n.get("dropped"),
+                        n.get("queued"), n.get("bytes"), c.stateDetail());
+                shown++;
+            }
+            if (only != null && shown == 0) {
+                System.err.println("No component named '" + only + "'");
+                return null;
+            }
+            table.print(System.out);
+            List<FilterChains> chains = services.all(FilterChains.class, null);
+            if (!chains.isEmpty() && (only == null || only.equals("filter"))) {
+                StringBuilder problems = new StringBuilder();
+                ShellTable calls = FiltersCommand.table(chains.get(0), problems);
+                System.out.println();
+                System.out.println("Filter calls of the chains in etc/sluice/filters:");
+                calls.print(System.out);
+                System.out.print(problems);
+            }
             return null;
         }
-        table.print(System.out);
-        List<FilterChains> chains = Services.all(context, FilterChains.class, null);
-        if (!chains.isEmpty() && (only == null || only.equals("filter"))) {
-            StringBuilder problems = new StringBuilder();
-            ShellTable calls = FiltersCommand.table(chains.get(0), problems);
-            System.out.println();
-            System.out.println("Filter calls of the chains in etc/sluice/filters:");
-            calls.print(System.out);
-            System.out.print(problems);
-        }
-        return null;
     }
 }

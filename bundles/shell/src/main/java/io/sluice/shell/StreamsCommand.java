@@ -19,29 +19,31 @@ public class StreamsCommand implements Action {
 
     @Override
     public Object execute() {
-        EventBus bus = Services.one(context, EventBus.class, null, "No event bus is running (feature sluice-core)");
-        ShellTable table = new ShellTable();
-        table.column("Stream");
-        table.column("Group");
-        table.column("First").alignRight();
-        table.column("End").alignRight();
-        table.column("Depth").alignRight();
-        table.column("Position").alignRight();
-        table.column("Lag").alignRight();
-        table.column("Bytes").alignRight();
-        table.column("Limit").alignRight();
-        for (String name : bus.streams()) {
-            StreamStats s = bus.stats(name);
-            if (s == null) {
-                continue;
+        try (Services services = new Services(context)) {
+            EventBus bus = services.one(EventBus.class, null, "No event bus is running (feature sluice-core)");
+            ShellTable table = new ShellTable();
+            table.column("Stream");
+            table.column("Group");
+            table.column("First").alignRight();
+            table.column("End").alignRight();
+            table.column("Depth").alignRight();
+            table.column("Position").alignRight();
+            table.column("Lag").alignRight();
+            table.column("Bytes").alignRight();
+            table.column("Limit").alignRight();
+            for (String name : bus.streams()) {
+                StreamStats s = bus.stats(name);
+                if (s == null) {
+                    continue;
+                }
+                table.addRow().addContent(name, "", s.firstOffset(), s.endOffset(), s.depth(), "", "", s.bytes(),
+                        s.maxBytes());
+                for (Map.Entry<String, Long> g : s.groups().entrySet()) {
+                    table.addRow().addContent("", g.getKey(), "", "", "", g.getValue(), s.lag(g.getKey()), "", "");
+                }
             }
-            table.addRow().addContent(name, "", s.firstOffset(), s.endOffset(), s.depth(), "", "", s.bytes(),
-                    s.maxBytes());
-            for (Map.Entry<String, Long> g : s.groups().entrySet()) {
-                table.addRow().addContent("", g.getKey(), "", "", "", g.getValue(), s.lag(g.getKey()), "", "");
-            }
+            table.print(System.out);
+            return null;
         }
-        table.print(System.out);
-        return null;
     }
 }

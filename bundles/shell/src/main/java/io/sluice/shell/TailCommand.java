@@ -49,37 +49,39 @@ public class TailCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        EventBus bus = Services.one(context, EventBus.class, null, "No event bus is running (feature sluice-core)");
-        FormatterFactory factory = Services.one(context, FormatterFactory.class,
-                "(" + ParserFactory.FORMAT_PROPERTY + "=" + format + ")", "No output format '" + format + "'");
-        EventFormatter formatter = factory.create(template == null ? FormatterOptions.defaults()
-                : FormatterOptions.template(template));
-        Pattern pattern = regex == null ? null : Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
-        BlockingQueue<Event> queue = new ArrayBlockingQueue<>(10_000);
-        AtomicLong skipped = new AtomicLong();
-        long shown = 0;
-        try (Subscription sub = bus.observe(stream, e -> {
-            if (!queue.offer(e)) {
-                skipped.incrementAndGet();
-            }
-        })) {
-            while (count == 0 || shown < count) {
-                Event e = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (e == null) {
-                    continue;
+        try (Services services = new Services(context)) {
+            EventBus bus = services.one(EventBus.class, null, "No event bus is running (feature sluice-core)");
+            FormatterFactory factory = services.one(FormatterFactory.class,
+                    "(" + ParserFactory.FORMAT_PROPERTY + "=" + format + ")", "No output format '" + format + "'");
+            EventFormatter formatter = factory.create(template == null ? FormatterOptions.defaults()
+                    : FormatterOptions.template(template));
+            Pattern pattern = regex == null ? null : Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
+            BlockingQueue<Event> queue = new ArrayBlockingQueue<>(10_000);
+            AtomicLong skipped = new AtomicLong();
+            long shown = 0;
+            try (Subscription sub = bus.observe(stream, e -> {
+                if (!queue.offer(e)) {
+                    skipped.incrementAndGet();
                 }
-                String line = formatter.format(e);
-                if (pattern == null || pattern.matcher(line).find()) {
-                    System.out.println(line);
-                    shown++;
+            })) {
+                while (count == 0 || shown < count) {
+                    Event e = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (e == null) {
+                        continue;
+                    }
+                    String line = formatter.format(e);
+                    if (pattern == null || pattern.matcher(line).find()) {
+                        System.out.println(line);
+                        shown++;
+                    }
                 }
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException stopped) {
-            Thread.currentThread().interrupt();
+            if (skipped.get() > 0) {
+                System.err.println("(" + skipped.get() + " events not shown: the terminal was slower than the stream)");
+            }
+            return null;
         }
-        if (skipped.get() > 0) {
-            System.err.println("(" + skipped.get() + " events not shown: the terminal was slower than the stream)");
-        }
-        return null;
     }
 }
